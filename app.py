@@ -1,0 +1,44 @@
+"""CareerForge Sessions: the Chalice app. Wiring only; the rules live in chalicelib."""
+
+from __future__ import annotations
+
+import os
+
+from chalice import AuthResponse, Chalice, CORSConfig
+from chalice.app import AuthRequest
+
+from chalicelib.api import auth, views
+from chalicelib.api.http import Routes, problem_middleware
+
+app = Chalice(app_name="careerforge-sessions")
+app.register_middleware(problem_middleware, "http")
+
+
+@app.authorizer()
+def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
+    return auth.authorize(auth_request)
+
+
+# CORS is route metadata that API Gateway needs at deployment, so it is the one
+# setting read when the app is imported.
+cors = CORSConfig(
+    allow_origin=os.environ.get("CORS_ALLOW_ORIGIN", "*"),
+    allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+    max_age=600,
+)
+routes = Routes(app, jwt_auth, cors, views.Views.live)
+
+V1 = "/api/v1"
+routes.add("GET", f"{V1}/health", views.health, public=True)
+routes.add("GET", f"{V1}/me", views.get_me)
+routes.add("PUT", f"{V1}/me", views.put_me)
+routes.add("GET", f"{V1}/mentors/me", views.get_my_mentor_profile)
+routes.add("PUT", f"{V1}/mentors/me", views.put_my_mentor_profile)
+routes.add("GET", f"{V1}/mentors", views.list_mentors, public=True)
+routes.add("GET", f"{V1}/mentors/{{mentor_id}}", views.get_mentor, public=True)
+routes.add("POST", f"{V1}/connections", views.create_connection, status=201)
+routes.add("GET", f"{V1}/connections", views.list_connections)
+routes.add("GET", f"{V1}/connections/{{connection_id}}", views.get_connection)
+routes.add("PUT", f"{V1}/connections/{{connection_id}}/accept", views.accept_connection)
+routes.add("PUT", f"{V1}/connections/{{connection_id}}/decline", views.decline_connection)
+routes.add("PUT", f"{V1}/connections/{{connection_id}}/remove", views.remove_connection)

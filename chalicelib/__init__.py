@@ -1,0 +1,1 @@
+"""CareerForge Sessions: scheduling and video calls for mentorship."""

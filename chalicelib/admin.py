@@ -1,0 +1,75 @@
+"""Operator commands: ``python -m chalicelib.admin --help``.
+
+Settings come from the environment exactly as in the app; the ``local`` stage
+defaults point at the emulator that ``make run`` starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+
+import jwt
+
+from chalicelib import demo
+from chalicelib.config import settings
+from chalicelib.domain.clock import system_clock
+from chalicelib.store.tables import create_table
+
+TOKEN_HOURS = 12
+
+
+def mint_token(user_id: str, name: str | None, email: str | None, hours: float) -> str:
+    """A bearer token for the local stage, signed with ``AUTH_JWT_SECRET``."""
+    cfg = settings()
+    if not cfg.jwt_secret:
+        raise SystemExit("AUTH_JWT_SECRET is not set: this stage does not mint tokens.")
+    now = system_clock()
+    claims: dict[str, object] = {
+        "sub": user_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(hours=hours)).timestamp()),
+    }
+    if name:
+        claims["name"] = name
+    if email:
+        claims["email"] = email
+    if cfg.issuer:
+        claims["iss"] = cfg.issuer
+    if cfg.audience:
+        claims["aud"] = cfg.audience
+    return jwt.encode(claims, cfg.jwt_secret, algorithm="HS256")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    token = sub.add_parser("token", help="print a signed bearer token for the local stage")
+    token.add_argument("user_id")
+    token.add_argument("--name")
+    token.add_argument("--email")
+    token.add_argument("--hours", type=float, default=TOKEN_HOURS)
+    create = sub.add_parser("create-table", help="create the table (keys and GSIs)")
+    create.add_argument("--wait", type=float, default=30, help="seconds to wait for ACTIVE")
+    sub.add_parser("seed-demo", help="load the demo mentor, student and connection")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "token":
+        print(mint_token(args.user_id, args.name, args.email, args.hours))
+    elif args.command == "create-table":
+        created = create_table(wait_seconds=args.wait, sleep=time.sleep)
+        print(f"table {settings().table_name}: {'created' if created else 'already exists'}")
+    elif args.command == "seed-demo":
+        for line in demo.seed():
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The HTTP edge: parse requests into models, identify the caller, map errors to problems."""

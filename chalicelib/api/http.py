@@ -1,0 +1,137 @@
+"""Route registration, request parsing and the error boundary.
+
+Every view runs inside :func:`_guarded`, so a domain error becomes its
+problem response, and nothing a client sends can surface as a bare 500.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalice import Chalice, CORSConfig, Response
+from chalice.app import ChaliceAuthorizer, Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.problems import (
+    HttpProblem,
+    from_domain_error,
+    from_http_problem,
+    internal_error,
+    reshape_framework_error,
+)
+from chalicelib.domain.errors import DomainError, FieldError, NotFound, ValidationFailed
+
+MAX_BODY_BYTES = 64 * 1024
+M = TypeVar("M", bound=BaseModel)
+View = Callable[..., BaseModel | Response]
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    """The request's JSON body as ``model``.
+
+    Raises:
+        HttpProblem: 413 over 64 KiB (Chalice itself answers 415 for a media
+            type other than JSON before the view runs).
+        ValidationFailed: malformed JSON or a body that breaks the schema.
+    """
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise HttpProblem(413, "PAYLOAD_TOO_LARGE", f"The body exceeds {MAX_BODY_BYTES} bytes.")
+    if not raw.strip():
+        raise ValidationFailed(
+            "A JSON body is required.", [FieldError("body", "a JSON object is required")]
+        )
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise _validation_failed(exc, "body") from exc
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    """The query string as ``model`` (each parameter at most once)."""
+    params = request.query_params or {}
+    repeated = [k for k in params if len(params.getlist(k)) > 1]
+    if repeated:
+        raise ValidationFailed(
+            "A query parameter was given more than once.",
+            [FieldError(k, "give this parameter once", "query") for k in repeated],
+        )
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as exc:
+        raise _validation_failed(exc, "query") from exc
+
+
+def _validation_failed(exc: ValidationError, location: str) -> ValidationFailed:
+    fields = []
+    for err in exc.errors(include_url=False, include_input=False):
+        path = ".".join(str(p) for p in err["loc"]) or location
+        fields.append(FieldError(path, err["msg"], location))
+    return ValidationFailed("The request is not valid.", fields)
+
+
+def path_id(value: str) -> str:
+    """A path id as it may be stored; anything else cannot exist (404, never a 500)."""
+    if not value or len(value) > 64 or not all(c.isalnum() or c in "-_" for c in value):
+        raise NotFound("No such resource.")
+    return value
+
+
+def to_response(result: BaseModel | Response, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    return Response(
+        body=result.model_dump_json(by_alias=True),
+        status_code=status,
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def _guarded(view: View, status: int, bind: Callable[[], Any]) -> Callable[..., Response]:
+    @functools.wraps(view)
+    def run(**path: str) -> Response:
+        try:
+            return to_response(view(bind(), **path), status)
+        except DomainError as exc:
+            return from_domain_error(exc)
+        except HttpProblem as exc:
+            return from_http_problem(exc)
+        except Exception:
+            return internal_error()
+
+    return run
+
+
+class Routes:
+    """Registers views on a Chalice app with the authorizer, CORS and the error boundary."""
+
+    def __init__(
+        self,
+        app: Chalice,
+        authorizer: ChaliceAuthorizer,
+        cors: CORSConfig,
+        bind: Callable[[Request], Any],
+    ) -> None:
+        """``bind`` turns the current request into the first argument of every view."""
+        self._app = app
+        self._authorizer = authorizer
+        self._cors = cors
+        self._bind = bind
+
+    def _bound(self) -> Any:
+        return self._bind(self._app.current_request)
+
+    def add(
+        self, method: str, path: str, view: View, *, public: bool = False, status: int = 200
+    ) -> None:
+        options: dict[str, Any] = {"methods": [method], "cors": self._cors, "name": view.__name__}
+        if not public:
+            options["authorizer"] = self._authorizer
+        self._app.route(path, **options)(_guarded(view, status, self._bound))
+
+
+def problem_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Reshape the framework's own error answers (405, 415, ...) as problem+json."""
+    return reshape_framework_error(get_response(event))

@@ -1,0 +1,67 @@
+"""Settings, read from the environment at call time (never at import).
+
+Chalice's test client and ``chalice local`` set a stage's environment variables
+only while a request runs, so nothing here is cached at module level.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_TABLE = "careerforge-local"
+DEFAULT_JITSI = "https://meet.jit.si"
+DEFAULT_DYNAMODB_PORT = "8001"
+LOCAL_JWT_SECRET = "local-dev-secret"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One snapshot of the configuration."""
+
+    table_name: str
+    dynamodb_endpoint_url: str | None
+    region: str
+    jwt_secret: str | None
+    jwks_url: str | None
+    issuer: str | None
+    audience: str | None
+    jitsi_base_url: str
+    cursor_secret: str
+    cors_origin: str
+    stage: str
+
+
+def _opt(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def settings() -> Settings:
+    """Read the current settings from the environment.
+
+    The ``local`` stage fills in what a developer's machine needs (the emulator
+    on loopback, the demo signing secret); every other stage gets exactly what
+    its environment says, so a missing setting fails closed.
+    """
+    stage = _opt("STAGE") or "local"
+    local = stage == "local"
+    jwt_secret = _opt("AUTH_JWT_SECRET") or (LOCAL_JWT_SECRET if local else None)
+    endpoint = _opt("DYNAMODB_ENDPOINT_URL")
+    if endpoint is None and local:
+        endpoint = f"http://127.0.0.1:{_opt('DYNAMODB_PORT') or DEFAULT_DYNAMODB_PORT}"
+    return Settings(
+        table_name=_opt("TABLE_NAME") or DEFAULT_TABLE,
+        dynamodb_endpoint_url=endpoint,
+        region=_opt("AWS_REGION") or _opt("AWS_DEFAULT_REGION") or "us-east-1",
+        jwt_secret=jwt_secret,
+        jwks_url=_opt("AUTH_JWKS_URL"),
+        issuer=_opt("AUTH_ISSUER"),
+        audience=_opt("AUTH_AUDIENCE"),
+        jitsi_base_url=(_opt("JITSI_BASE_URL") or DEFAULT_JITSI).rstrip("/"),
+        # Cursors are signed so a tampered one is refused; the key must be the
+        # same on every Lambda instance, hence configuration, not randomness.
+        cursor_secret=_opt("CURSOR_SECRET") or jwt_secret or "careerforge-cursor",
+        cors_origin=_opt("CORS_ALLOW_ORIGIN") or "*",
+        stage=stage,
+    )

@@ -1,0 +1,23 @@
+"""Time at the edge: the only place that reads the system clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Now, in UTC, to the second (the API's resolution)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso_z(moment: datetime) -> str:
+    """Format an aware datetime as ISO 8601 UTC with ``Z``."""
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso_z(text: str) -> datetime:
+    """Parse a stored ``...Z`` timestamp back into an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

@@ -1,0 +1,84 @@
+"""Domain errors. The API layer maps each class to one problem response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One offending input field: where it was and what is wrong with it."""
+
+    field: str
+    message: str
+    location: str = "body"
+
+
+class DomainError(Exception):
+    """Base of every error the service raises on purpose."""
+
+    code = "ERROR"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ValidationFailed(DomainError):
+    """The input is malformed or breaks a rule about its own content."""
+
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.errors = errors or []
+
+
+class InvalidRequest(ValidationFailed):
+    """A 400 with its own machine-readable code (e.g. connecting to oneself)."""
+
+    def __init__(self, code: str, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors)
+        self.code = code
+
+
+class NotFound(DomainError):
+    """Unknown, or not disclosed to this caller."""
+
+    code = "NOT_FOUND"
+
+
+class Forbidden(DomainError):
+    """Known and disclosed, but the caller lacks the right."""
+
+    code = "FORBIDDEN"
+
+
+class NotConnected(Forbidden):
+    """Booking needs an ACCEPTED connection with the mentor."""
+
+    code = "NOT_CONNECTED"
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state."""
+
+    code = "CONFLICT"
+
+
+class InvalidState(Conflict):
+    code = "INVALID_STATE"
+
+
+class ConnectionExists(Conflict):
+    code = "CONNECTION_EXISTS"
+
+
+class Unavailable(DomainError):
+    """The store keeps refusing (throttling, contention): try again later."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self, detail: str, retry_after_seconds: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,0 +1,135 @@
+"""Users and mentor profiles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+DEFAULT_TIMEZONE = "UTC"
+
+
+@dataclass(frozen=True)
+class User:
+    """A person known to the service, created the first time a token names them."""
+
+    id: str
+    name: str
+    email: str | None
+    timezone: str
+    mentor_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class MentorStats:
+    """Session statistics of a mentor (recomputed by the scheduled jobs)."""
+
+    total_sessions: int = 0
+    completed_sessions: int = 0
+    cancelled_sessions: int = 0
+    no_show_sessions: int = 0
+    mentor_no_shows: int = 0
+    upcoming_sessions: int = 0
+    last_session_at: datetime | None = None
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Completed over (completed + no-show); None before either happened."""
+        finished = self.completed_sessions + self.no_show_sessions
+        if finished == 0:
+            return None
+        return round(self.completed_sessions / finished, 4)
+
+
+@dataclass(frozen=True)
+class Mentor:
+    """A mentor's public profile."""
+
+    id: str
+    user_id: str
+    name: str
+    company: str
+    job_title: str
+    bio: str
+    expertise: tuple[str, ...]
+    timezone: str
+    total_sessions: int
+    created_at: datetime
+    updated_at: datetime
+    stats: MentorStats = field(default_factory=MentorStats)
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """What ``PUT /mentors/me`` may set."""
+
+    company: str
+    job_title: str
+    timezone: str
+    bio: str | None = None
+    expertise: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class UserChange:
+    """What ``PUT /me`` may set; None leaves a field as it is."""
+
+    name: str | None = None
+    email: str | None = None
+    timezone: str | None = None
+
+
+def new_user(user_id: str, name: str | None, email: str | None, now: datetime) -> User:
+    """The record of a user seen for the first time, filled from token claims."""
+    display = (name or "").strip() or (email.split("@")[0] if email else "") or user_id
+    return User(
+        id=user_id,
+        name=display[:200],
+        email=email,
+        timezone=DEFAULT_TIMEZONE,
+        mentor_id=None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def apply_user_change(user: User, change: UserChange, now: datetime) -> User:
+    """The user after ``change``."""
+    return replace(
+        user,
+        name=change.name if change.name is not None else user.name,
+        email=change.email if change.email is not None else user.email,
+        timezone=change.timezone if change.timezone is not None else user.timezone,
+        updated_at=now,
+    )
+
+
+def new_mentor(mentor_id: str, user: User, change: ProfileChange, now: datetime) -> Mentor:
+    """A fresh mentor profile for ``user``."""
+    return Mentor(
+        id=mentor_id,
+        user_id=user.id,
+        name=user.name,
+        company=change.company,
+        job_title=change.job_title,
+        bio=change.bio or "",
+        expertise=change.expertise or (),
+        timezone=change.timezone,
+        total_sessions=0,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def apply_profile_change(mentor: Mentor, change: ProfileChange, now: datetime) -> Mentor:
+    """The profile after ``change``; omitted optional fields keep their value."""
+    return replace(
+        mentor,
+        company=change.company,
+        job_title=change.job_title,
+        timezone=change.timezone,
+        bio=change.bio if change.bio is not None else mentor.bio,
+        expertise=change.expertise if change.expertise is not None else mentor.expertise,
+        updated_at=now,
+    )

@@ -1,0 +1,179 @@
+"""Connections and the per-pair lock that keeps at most one live connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from chalicelib.config import settings
+from chalicelib.domain.clock import iso_z, parse_iso_z
+from chalicelib.domain.connections import (
+    LIVE_STATUSES,
+    Connection,
+    ConnectionStatus,
+)
+from chalicelib.domain.errors import ConnectionExists, InvalidState
+from chalicelib.store import schema
+from chalicelib.store.dynamo import Db, Item, cancellation_codes, error_code, to_item, to_values
+from chalicelib.store.pages import SortedQuery, read_sorted
+
+
+def connection_to_item(conn: Connection) -> Item:
+    created = iso_z(conn.created_at)
+    return {
+        **schema.connection_key(conn.id),
+        "GSI1PK": schema.mentor_connections(conn.mentor_user_id),
+        "GSI1SK": f"{created}#{conn.id}",
+        "GSI2PK": schema.student_connections(conn.student_id),
+        "GSI2SK": f"{created}#{conn.id}",
+        "type": "CONNECTION",
+        "id": conn.id,
+        "mentorId": conn.mentor_id,
+        "mentorUserId": conn.mentor_user_id,
+        "mentorName": conn.mentor_name,
+        "mentorCompany": conn.mentor_company,
+        "mentorJobTitle": conn.mentor_job_title,
+        "studentId": conn.student_id,
+        "studentName": conn.student_name,
+        "studentEmail": conn.student_email,
+        "status": conn.status.value,
+        "message": conn.message,
+        "createdAt": created,
+        "updatedAt": iso_z(conn.updated_at),
+    }
+
+
+def connection_from_item(item: Item) -> Connection:
+    return Connection(
+        id=item["id"],
+        mentor_id=item["mentorId"],
+        mentor_user_id=item["mentorUserId"],
+        mentor_name=item["mentorName"],
+        mentor_company=item["mentorCompany"],
+        mentor_job_title=item["mentorJobTitle"],
+        student_id=item["studentId"],
+        student_name=item["studentName"],
+        student_email=item.get("studentEmail"),
+        status=ConnectionStatus(item["status"]),
+        message=item.get("message", ""),
+        created_at=parse_iso_z(item["createdAt"]),
+        updated_at=parse_iso_z(item["updatedAt"]),
+    )
+
+
+@dataclass(frozen=True)
+class ConnectionStore:
+    db: Db
+
+    def get(self, connection_id: str) -> Connection | None:
+        item = self.db.get(schema.connection_key(connection_id))
+        return connection_from_item(item) if item else None
+
+    def add(self, conn: Connection) -> None:
+        """Store a new PENDING connection.
+
+        The pair item is the lock: it can be taken only while the pair has no
+        live (PENDING or ACCEPTED) connection, so two racing requests create one.
+
+        Raises:
+            ConnectionExists: the pair already has a live connection.
+        """
+        live = sorted(s.value for s in LIVE_STATUSES)
+        try:
+            self.db.transact(
+                [
+                    {
+                        "Put": {
+                            "TableName": self.db.table,
+                            "Item": to_item(connection_to_item(conn)),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.db.table,
+                            "Item": to_item(
+                                {
+                                    **schema.pair_key(conn.mentor_id, conn.student_id),
+                                    "type": "PAIR",
+                                    "connectionId": conn.id,
+                                    "status": conn.status.value,
+                                }
+                            ),
+                            "ConditionExpression": (
+                                "attribute_not_exists(PK) OR NOT (#s IN (:a, :b))"
+                            ),
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": to_values({":a": live[0], ":b": live[1]}),
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if error_code(exc) == "TransactionCanceledException":
+                raise ConnectionExists(
+                    "You already have a pending or accepted connection with this mentor."
+                ) from exc
+            raise
+
+    def change_status(self, conn: Connection, expected: frozenset[ConnectionStatus]) -> Connection:
+        """Move ``conn`` to its new status if it is still in one of ``expected``.
+
+        Raises:
+            InvalidState: the connection changed since it was read.
+        """
+        allowed = {f":e{n}": s.value for n, s in enumerate(sorted(expected))}
+        updated = iso_z(conn.updated_at)
+        try:
+            self.db.transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self.db.table,
+                            "Key": to_item(schema.connection_key(conn.id)),
+                            "UpdateExpression": "SET #s = :s, updatedAt = :u",
+                            "ConditionExpression": f"#s IN ({', '.join(allowed)})",
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": to_values(
+                                {":s": conn.status.value, ":u": updated, **allowed}
+                            ),
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.db.table,
+                            "Key": to_item(schema.pair_key(conn.mentor_id, conn.student_id)),
+                            "UpdateExpression": "SET #s = :s",
+                            "ConditionExpression": "connectionId = :id",
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": to_values(
+                                {":s": conn.status.value, ":id": conn.id}
+                            ),
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if error_code(exc) == "TransactionCanceledException":
+                codes = cancellation_codes(exc)
+                raise InvalidState(
+                    "The connection changed at the same time; reload it and try again."
+                    if codes[:1] == ["ConditionalCheckFailed"]
+                    else "The connection is no longer the live one for this pair."
+                ) from exc
+            raise
+        return conn
+
+    def list_for(
+        self, user_id: str, as_mentor: bool, as_student: bool, limit: int, cursor: str | None
+    ) -> tuple[list[Connection], str | None]:
+        """The user's connections, newest first, on the sides asked for."""
+        queries = []
+        if as_mentor:
+            queries.append(SortedQuery(schema.GSI1, schema.mentor_connections(user_id), False))
+        if as_student:
+            queries.append(SortedQuery(schema.GSI2, schema.student_connections(user_id), False))
+        scope = f"connections:{user_id}:{int(as_mentor)}{int(as_student)}"
+        page = read_sorted(self.db, queries, limit, cursor, scope, settings().cursor_secret)
+        return [connection_from_item(i) for i in page.items], page.next_cursor

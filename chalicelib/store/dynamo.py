@@ -1,0 +1,223 @@
+"""The DynamoDB client, item (de)serialization and error translation.
+
+The store package is the only one that imports boto3. Clients are created
+lazily, once per endpoint and region, because creating one costs tens of
+milliseconds and a Lambda container serves many requests.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from chalicelib.config import settings
+from chalicelib.domain.errors import Unavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+Item = dict[str, Any]
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+_clients: dict[tuple[str | None, str], DynamoDBClient] = {}
+_clients_lock = threading.Lock()
+
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+
+
+def client() -> DynamoDBClient:
+    """The DynamoDB client for the current settings (created on first use)."""
+    cfg = settings()
+    key = (cfg.dynamodb_endpoint_url, cfg.region)
+    with _clients_lock:
+        existing = _clients.get(key)
+        if existing is None:
+            existing = _new_client(cfg.dynamodb_endpoint_url, cfg.region)
+            _clients[key] = existing
+        return existing
+
+
+def reset_clients() -> None:
+    """Forget cached clients (tests that start a fresh mock call this)."""
+    with _clients_lock:
+        _clients.clear()
+
+
+def _new_client(endpoint_url: str | None, region: str) -> DynamoDBClient:
+    extra: dict[str, str] = {}
+    if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID"):
+        # A local emulator accepts any credentials, but botocore insists on some.
+        extra = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    return boto3.session.Session().client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        config=Config(
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=2,
+            read_timeout=5,
+            max_pool_connections=50,
+        ),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Serialize plain values (None dropped) into DynamoDB's typed form."""
+    return {
+        k: _serializer.serialize(_plain_to_dynamo(v)) for k, v in values.items() if v is not None
+    }
+
+
+def to_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Serialize expression attribute values."""
+    return {k: _serializer.serialize(_plain_to_dynamo(v)) for k, v in values.items()}
+
+
+def from_item(item: Mapping[str, Any]) -> Item:
+    """Deserialize a DynamoDB item into plain Python values (ints, not Decimals)."""
+    return {k: _dynamo_to_plain(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _plain_to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _plain_to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_to_dynamo(v) for v in value]
+    return value
+
+
+def _dynamo_to_plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _dynamo_to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dynamo_to_plain(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_dynamo_to_plain(v) for v in value)
+    return value
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def cancellation_codes(exc: ClientError) -> list[str | None]:
+    """The per-action reasons of a cancelled transaction, in action order."""
+    reasons = exc.response.get("CancellationReasons") or []
+    codes: list[str | None] = []
+    for reason in reasons:
+        code = reason.get("Code")
+        codes.append(None if code in (None, "None") else str(code))
+    return codes
+
+
+def raise_unavailable_if_throttled(exc: ClientError) -> None:
+    """Turn throttling that outlived botocore's retries into a 503-worthy error."""
+    if error_code(exc) in THROTTLING_CODES:
+        raise Unavailable("The database is busy; please retry shortly.", 1) from exc
+
+
+TRANSACT_ATTEMPTS = 4
+BACKOFF_BASE_SECONDS = 0.025
+
+
+def _only_contention(exc: ClientError) -> bool:
+    if error_code(exc) != "TransactionCanceledException":
+        return False
+    codes = [c for c in cancellation_codes(exc) if c is not None]
+    return bool(codes) and all(c in ("TransactionConflict", *THROTTLING_CODES) for c in codes)
+
+
+@dataclass(frozen=True)
+class Db:
+    """A table and the client that reaches it."""
+
+    client: DynamoDBClient
+    table: str
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def from_settings(cls) -> Db:
+        return cls(client(), settings().table_name)
+
+    def get(self, key: Mapping[str, str]) -> Item | None:
+        try:
+            out = self.client.get_item(TableName=self.table, Key=to_item(key), ConsistentRead=True)
+        except ClientError as exc:
+            raise_unavailable_if_throttled(exc)
+            raise
+        item = out.get("Item")
+        return from_item(item) if item else None
+
+    def batch_get(self, keys: Sequence[Mapping[str, str]]) -> list[Item]:
+        """Read up to 100 items in one round trip (plus retries of unprocessed keys)."""
+        request: dict[str, Any] = {
+            self.table: {"Keys": [to_item(k) for k in keys], "ConsistentRead": True}
+        }
+        found: list[Item] = []
+        for _ in range(5):
+            try:
+                out = self.client.batch_get_item(RequestItems=request)
+            except ClientError as exc:
+                raise_unavailable_if_throttled(exc)
+                raise
+            found += [from_item(i) for i in out.get("Responses", {}).get(self.table, [])]
+            request = dict(out.get("UnprocessedKeys") or {})
+            if not request:
+                return found
+        raise Unavailable("The database is busy; please retry shortly.", 1)
+
+    def transact(self, actions: list[dict[str, Any]]) -> None:
+        """Run ``TransactWriteItems``, retrying contention; other failures propagate.
+
+        A transaction cancelled only for ``TransactionConflict`` (another
+        transaction held one of the items) is retried with jittered
+        exponential backoff; if contention persists it ends in
+        :class:`Unavailable`. A cancellation with any failed condition
+        propagates as ``ClientError`` for the caller to read reason by reason.
+        """
+        for attempt in range(TRANSACT_ATTEMPTS):
+            try:
+                self.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                return
+            except ClientError as exc:
+                raise_unavailable_if_throttled(exc)
+                if not _only_contention(exc):
+                    raise
+                if attempt == TRANSACT_ATTEMPTS - 1:
+                    raise Unavailable(
+                        "Too much contention on this time; retry shortly.", 1
+                    ) from exc
+            self.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
+
+    def query(self, **kwargs: Any) -> tuple[list[Item], dict[str, Any] | None]:
+        try:
+            out = self.client.query(TableName=self.table, **kwargs)
+        except ClientError as exc:
+            raise_unavailable_if_throttled(exc)
+            raise
+        return [from_item(i) for i in out.get("Items", [])], out.get("LastEvaluatedKey")

@@ -1,0 +1,258 @@
+"""Users and mentor profiles in the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.config import settings
+from chalicelib.domain.clock import iso_z, parse_iso_z
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.people import Mentor, MentorStats, User
+from chalicelib.store import schema
+from chalicelib.store.dynamo import Db, Item, error_code, to_item, to_values
+from chalicelib.store.pages import Page, SortedQuery, read_sorted
+
+
+def user_to_item(user: User) -> Item:
+    return {
+        **schema.user_key(user.id),
+        "type": "USER",
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "timezone": user.timezone,
+        "mentorId": user.mentor_id,
+        "createdAt": iso_z(user.created_at),
+        "updatedAt": iso_z(user.updated_at),
+    }
+
+
+def user_from_item(item: Item) -> User:
+    return User(
+        id=item["id"],
+        name=item["name"],
+        email=item.get("email"),
+        timezone=item["timezone"],
+        mentor_id=item.get("mentorId"),
+        created_at=parse_iso_z(item["createdAt"]),
+        updated_at=parse_iso_z(item["updatedAt"]),
+    )
+
+
+def stats_from_item(raw: dict[str, Any] | None) -> MentorStats:
+    raw = raw or {}
+    last = raw.get("lastSessionAt")
+    return MentorStats(
+        total_sessions=raw.get("totalSessions", 0),
+        completed_sessions=raw.get("completedSessions", 0),
+        cancelled_sessions=raw.get("cancelledSessions", 0),
+        no_show_sessions=raw.get("noShowSessions", 0),
+        mentor_no_shows=raw.get("mentorNoShows", 0),
+        upcoming_sessions=raw.get("upcomingSessions", 0),
+        last_session_at=parse_iso_z(last) if last else None,
+    )
+
+
+def mentor_to_item(mentor: Mentor) -> Item:
+    return {
+        **schema.mentor_key(mentor.id),
+        "GSI1PK": schema.MENTOR_DIRECTORY,
+        "GSI1SK": schema.mentor_directory_sort(mentor.name, mentor.id),
+        "type": "MENTOR",
+        "id": mentor.id,
+        "userId": mentor.user_id,
+        "name": mentor.name,
+        "company": mentor.company,
+        "jobTitle": mentor.job_title,
+        "bio": mentor.bio,
+        "expertise": list(mentor.expertise),
+        "timezone": mentor.timezone,
+        "totalSessions": mentor.total_sessions,
+        "stats": {},
+        "createdAt": iso_z(mentor.created_at),
+        "updatedAt": iso_z(mentor.updated_at),
+    }
+
+
+def mentor_from_item(item: Item) -> Mentor:
+    return Mentor(
+        id=item["id"],
+        user_id=item["userId"],
+        name=item["name"],
+        company=item["company"],
+        job_title=item["jobTitle"],
+        bio=item.get("bio", ""),
+        expertise=tuple(item.get("expertise", [])),
+        timezone=item["timezone"],
+        total_sessions=item.get("totalSessions", 0),
+        created_at=parse_iso_z(item["createdAt"]),
+        updated_at=parse_iso_z(item["updatedAt"]),
+        stats=stats_from_item(item.get("stats")),
+    )
+
+
+@dataclass(frozen=True)
+class PeopleStore:
+    """Reads and writes users and mentor profiles."""
+
+    db: Db
+
+    def get_user(self, user_id: str) -> User | None:
+        item = self.db.get(schema.user_key(user_id))
+        return user_from_item(item) if item else None
+
+    def get_mentor(self, mentor_id: str) -> Mentor | None:
+        item = self.db.get(schema.mentor_key(mentor_id))
+        return mentor_from_item(item) if item else None
+
+    def get_user_and_mentor(
+        self, user_id: str, mentor_id: str
+    ) -> tuple[User | None, Mentor | None]:
+        """Both records in one round trip."""
+        user: User | None = None
+        mentor: Mentor | None = None
+        for item in self.db.batch_get([schema.user_key(user_id), schema.mentor_key(mentor_id)]):
+            if item["type"] == "USER":
+                user = user_from_item(item)
+            else:
+                mentor = mentor_from_item(item)
+        return user, mentor
+
+    def add_user(self, user: User) -> bool:
+        """Store a new user; False if one with that id already exists."""
+        try:
+            self.db.client.put_item(
+                TableName=self.db.table,
+                Item=to_item(user_to_item(user)),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def save_user(self, user: User, previous_mentor_id: str | None) -> None:
+        """Write the editable fields of ``user`` (and the mentor's copy of the name).
+
+        Raises:
+            Conflict: the user became a mentor since it was read; re-read and retry.
+        """
+        actions: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self.db.table,
+                    "Key": to_item(schema.user_key(user.id)),
+                    "UpdateExpression": "SET #n = :n, email = :e, timezone = :t, updatedAt = :u",
+                    "ConditionExpression": (
+                        "attribute_not_exists(mentorId)"
+                        if previous_mentor_id is None
+                        else "mentorId = :m"
+                    ),
+                    "ExpressionAttributeNames": {"#n": "name"},
+                    "ExpressionAttributeValues": to_values(
+                        {
+                            ":n": user.name,
+                            ":e": user.email,
+                            ":t": user.timezone,
+                            ":u": iso_z(user.updated_at),
+                            **({":m": previous_mentor_id} if previous_mentor_id else {}),
+                        }
+                    ),
+                }
+            }
+        ]
+        if previous_mentor_id:
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.db.table,
+                        "Key": to_item(schema.mentor_key(previous_mentor_id)),
+                        "UpdateExpression": "SET #n = :n, GSI1SK = :s",
+                        "ExpressionAttributeNames": {"#n": "name"},
+                        "ExpressionAttributeValues": to_values(
+                            {
+                                ":n": user.name,
+                                ":s": schema.mentor_directory_sort(user.name, previous_mentor_id),
+                            }
+                        ),
+                    }
+                }
+            )
+        try:
+            self.db.transact(actions)
+        except ClientError as exc:
+            if error_code(exc) == "TransactionCanceledException":
+                raise Conflict("Your profile changed while it was being saved.") from exc
+            raise
+
+    def add_mentor(self, mentor: Mentor) -> bool:
+        """Create the profile and link it to its user, atomically.
+
+        Returns False when the user already has a mentor profile (a concurrent
+        create won); nothing is written then.
+        """
+        try:
+            self.db.transact(
+                [
+                    {
+                        "Put": {
+                            "TableName": self.db.table,
+                            "Item": to_item(mentor_to_item(mentor)),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.db.table,
+                            "Key": to_item(schema.user_key(mentor.user_id)),
+                            "UpdateExpression": "SET mentorId = :m",
+                            "ConditionExpression": (
+                                "attribute_exists(PK) AND attribute_not_exists(mentorId)"
+                            ),
+                            "ExpressionAttributeValues": to_values({":m": mentor.id}),
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if error_code(exc) == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+    def save_mentor_profile(self, mentor: Mentor) -> None:
+        """Write the profile fields only; counters and stats belong to the session flows."""
+        self.db.client.update_item(
+            TableName=self.db.table,
+            Key=to_item(schema.mentor_key(mentor.id)),
+            UpdateExpression=(
+                "SET company = :c, jobTitle = :j, bio = :b, expertise = :x, timezone = :t, "
+                "updatedAt = :u"
+            ),
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues=to_values(
+                {
+                    ":c": mentor.company,
+                    ":j": mentor.job_title,
+                    ":b": mentor.bio,
+                    ":x": list(mentor.expertise),
+                    ":t": mentor.timezone,
+                    ":u": iso_z(mentor.updated_at),
+                }
+            ),
+        )
+
+    def list_mentors(self, limit: int, cursor: str | None) -> tuple[list[Mentor], str | None]:
+        page: Page = read_sorted(
+            self.db,
+            [SortedQuery(schema.GSI1, schema.MENTOR_DIRECTORY)],
+            limit,
+            cursor,
+            scope="mentors",
+            secret=settings().cursor_secret,
+        )
+        return [mentor_from_item(i) for i in page.items], page.next_cursor

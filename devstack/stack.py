@@ -1,0 +1,190 @@
+"""Start and stop the whole local stack: the DynamoDB emulator, the table, demo data, the API.
+
+Used by ``make run`` (``python -m devstack``) and by the end-to-end tests, so
+both run exactly the same processes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+class PortInUse(RuntimeError):
+    """A port the stack needs is taken (often by another ``make run``)."""
+
+
+class StackFailed(RuntimeError):
+    """A process of the stack died or never became ready."""
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A port the OS says is free right now (for tests that run their own stack)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(
+    check: str, ready: Callable[[], bool], proc: subprocess.Popen[bytes], timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StackFailed(f"{check} exited with code {proc.returncode}")
+        if ready():
+            return
+        time.sleep(0.1)
+    raise StackFailed(f"{check} was not ready after {timeout:.0f}s")
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/api/v1/health", timeout=1) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
+@dataclass
+class LocalStack:
+    """The emulator and ``chalice local`` as child processes of this one."""
+
+    api_port: int
+    db_port: int
+    env: Mapping[str, str] = field(default_factory=dict)
+    autoreload: bool = False
+    quiet: bool = False
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{HOST}:{self.api_port}"
+
+    @property
+    def db_url(self) -> str:
+        return f"http://{HOST}:{self.db_port}"
+
+    def child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.env)
+        env.update({"STAGE": "local", "DYNAMODB_ENDPOINT_URL": self.db_url})
+        env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        env.setdefault("AWS_ACCESS_KEY_ID", "local")
+        env.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def check_ports(self) -> None:
+        for name, port in (("PORT", self.api_port), ("DYNAMODB_PORT", self.db_port)):
+            if not port_is_free(port):
+                raise PortInUse(
+                    f"port {port} on {HOST} is already in use ({name}); is another "
+                    f"`make run` still running? Stop it, or pick another port, e.g. "
+                    f"`{name}={port + 10} make run`."
+                )
+
+    def _spawn(self, args: list[str]) -> subprocess.Popen[bytes]:
+        out = subprocess.DEVNULL if self.quiet else None
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=self.child_env(), stdout=out, stderr=out, start_new_session=True
+        )
+        self.processes.append(proc)
+        return proc
+
+    def _admin(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "chalicelib.admin", *args],
+            cwd=ROOT,
+            env=self.child_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise StackFailed(f"admin {' '.join(args)} failed:\n{done.stderr}")
+        return done.stdout
+
+    def start(self) -> str:
+        """Start everything; return what the seeding printed. Stops all on failure."""
+        self.check_ports()
+        try:
+            db = self._spawn(
+                [sys.executable, "-m", "devstack.dynamodb", "--port", str(self.db_port)]
+            )
+            _wait("the DynamoDB emulator", lambda: _accepts(self.db_port), db, 30)
+            seeded = self._admin("create-table") + self._admin("seed-demo")
+            chalice = str(Path(sys.executable).parent / "chalice")
+            args = [
+                chalice,
+                "local",
+                "--stage",
+                "local",
+                "--host",
+                HOST,
+                "--port",
+                str(self.api_port),
+            ]
+            if not self.autoreload:
+                args.append("--no-autoreload")
+            api = self._spawn(args)
+            _wait("chalice local", lambda: _healthy(self.api_port), api, 60)
+        except BaseException:
+            self.stop()
+            raise
+        return seeded
+
+    def token(self, user_id: str, name: str | None = None, email: str | None = None) -> str:
+        args = ["token", user_id]
+        if name:
+            args += ["--name", name]
+        if email:
+            args += ["--email", email]
+        return self._admin(*args).strip()
+
+    def stop(self) -> None:
+        """Stop every process this stack started, children included."""
+        for proc in reversed(self.processes):
+            _terminate(proc)
+        self.processes.clear()
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
