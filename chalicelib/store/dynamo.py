@@ -94,6 +94,32 @@ def to_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(_plain_to_dynamo(v)) for k, v in values.items()}
 
 
+def set_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``UpdateExpression`` arguments that SET each of ``values``.
+
+    Every name goes through a placeholder, so DynamoDB's several hundred
+    reserved words (``name``, ``timezone``, ``status``...) never bite.
+    """
+    names = {f"#f{n}": key for n, key in enumerate(values)}
+    return {
+        "UpdateExpression": "SET " + ", ".join(f"#f{n} = :f{n}" for n in range(len(values))),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": to_values(
+            {f":f{n}": value for n, value in enumerate(values.values())}
+        ),
+    }
+
+
+def merge_expression(update: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """``update`` plus a condition's own names and values."""
+    merged = dict(update)
+    for key in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
+        if key in extra:
+            merged[key] = {**update.get(key, {}), **extra.pop(key)}
+    merged.update(extra)
+    return merged
+
+
 def from_item(item: Mapping[str, Any]) -> Item:
     """Deserialize a DynamoDB item into plain Python values (ints, not Decimals)."""
     return {k: _dynamo_to_plain(_deserializer.deserialize(v)) for k, v in item.items()}
@@ -213,6 +239,13 @@ class Db:
                         "Too much contention on this time; retry shortly.", 1
                     ) from exc
             self.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
+
+    def update(self, key: Mapping[str, str], **kwargs: Any) -> None:
+        try:
+            self.client.update_item(TableName=self.table, Key=to_item(key), **kwargs)
+        except ClientError as exc:
+            raise_unavailable_if_throttled(exc)
+            raise
 
     def query(self, **kwargs: Any) -> tuple[list[Item], dict[str, Any] | None]:
         try:

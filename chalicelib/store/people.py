@@ -12,7 +12,15 @@ from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.people import Mentor, MentorStats, User
 from chalicelib.store import schema
-from chalicelib.store.dynamo import Db, Item, error_code, to_item, to_values
+from chalicelib.store.dynamo import (
+    Db,
+    Item,
+    error_code,
+    merge_expression,
+    set_fields,
+    to_item,
+    to_values,
+)
 from chalicelib.store.pages import Page, SortedQuery, read_sorted
 
 
@@ -141,44 +149,39 @@ class PeopleStore:
         Raises:
             Conflict: the user became a mentor since it was read; re-read and retry.
         """
+        user_fields = {
+            "name": user.name,
+            "email": user.email,
+            "timezone": user.timezone,
+            "updatedAt": iso_z(user.updated_at),
+        }
+        # The condition pins the mentor link read by the caller, so the mentor's
+        # copy of the name below is the right one to update.
+        condition = (
+            {"ConditionExpression": "attribute_not_exists(mentorId)"}
+            if previous_mentor_id is None
+            else {
+                "ConditionExpression": "mentorId = :m",
+                "ExpressionAttributeValues": to_values({":m": previous_mentor_id}),
+            }
+        )
         actions: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self.db.table,
                     "Key": to_item(schema.user_key(user.id)),
-                    "UpdateExpression": "SET #n = :n, email = :e, timezone = :t, updatedAt = :u",
-                    "ConditionExpression": (
-                        "attribute_not_exists(mentorId)"
-                        if previous_mentor_id is None
-                        else "mentorId = :m"
-                    ),
-                    "ExpressionAttributeNames": {"#n": "name"},
-                    "ExpressionAttributeValues": to_values(
-                        {
-                            ":n": user.name,
-                            ":e": user.email,
-                            ":t": user.timezone,
-                            ":u": iso_z(user.updated_at),
-                            **({":m": previous_mentor_id} if previous_mentor_id else {}),
-                        }
-                    ),
+                    **merge_expression(set_fields(user_fields), **condition),
                 }
             }
         ]
         if previous_mentor_id:
+            sort = schema.mentor_directory_sort(user.name, previous_mentor_id)
             actions.append(
                 {
                     "Update": {
                         "TableName": self.db.table,
                         "Key": to_item(schema.mentor_key(previous_mentor_id)),
-                        "UpdateExpression": "SET #n = :n, GSI1SK = :s",
-                        "ExpressionAttributeNames": {"#n": "name"},
-                        "ExpressionAttributeValues": to_values(
-                            {
-                                ":n": user.name,
-                                ":s": schema.mentor_directory_sort(user.name, previous_mentor_id),
-                            }
-                        ),
+                        **set_fields({"name": user.name, "GSI1SK": sort}),
                     }
                 }
             )
@@ -226,24 +229,17 @@ class PeopleStore:
 
     def save_mentor_profile(self, mentor: Mentor) -> None:
         """Write the profile fields only; counters and stats belong to the session flows."""
-        self.db.client.update_item(
-            TableName=self.db.table,
-            Key=to_item(schema.mentor_key(mentor.id)),
-            UpdateExpression=(
-                "SET company = :c, jobTitle = :j, bio = :b, expertise = :x, timezone = :t, "
-                "updatedAt = :u"
-            ),
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues=to_values(
-                {
-                    ":c": mentor.company,
-                    ":j": mentor.job_title,
-                    ":b": mentor.bio,
-                    ":x": list(mentor.expertise),
-                    ":t": mentor.timezone,
-                    ":u": iso_z(mentor.updated_at),
-                }
-            ),
+        fields = {
+            "company": mentor.company,
+            "jobTitle": mentor.job_title,
+            "bio": mentor.bio,
+            "expertise": list(mentor.expertise),
+            "timezone": mentor.timezone,
+            "updatedAt": iso_z(mentor.updated_at),
+        }
+        self.db.update(
+            schema.mentor_key(mentor.id),
+            **merge_expression(set_fields(fields), ConditionExpression="attribute_exists(PK)"),
         )
 
     def list_mentors(self, limit: int, cursor: str | None) -> tuple[list[Mentor], str | None]:

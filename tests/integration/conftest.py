@@ -1,0 +1,152 @@
+"""Integration tests: Chalice's test client against moto in process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from app import app
+from chalicelib.admin import mint_token
+from chalicelib.store.dynamo import client, reset_clients
+from chalicelib.store.tables import create_table
+
+TEST_SECRET = "integration-secret-of-at-least-32-bytes"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("DYNAMODB_ENDPOINT_URL", "AUTH_JWKS_URL", "AUTH_ISSUER", "AUTH_AUDIENCE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("STAGE", "test")
+    monkeypatch.setenv("TABLE_NAME", "careerforge-test")
+    monkeypatch.setenv("AUTH_JWT_SECRET", TEST_SECRET)
+    with mock_aws():
+        reset_clients()
+        create_table(wait_seconds=5, sleep=lambda _: None)
+        yield
+    reset_clients()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def code(self) -> str | None:
+        return self.body.get("code") if isinstance(self.body, dict) else None
+
+
+@dataclass
+class Calls:
+    """DynamoDB API calls and items read, counted by botocore event hooks."""
+
+    operations: list[str] = field(default_factory=list)
+    items_read: int = 0
+
+    def reset(self) -> None:
+        self.operations.clear()
+        self.items_read = 0
+
+    @property
+    def round_trips(self) -> int:
+        return len(self.operations)
+
+
+class Api:
+    """A small HTTP-ish facade over Chalice's test client."""
+
+    def __init__(self, http: Any) -> None:
+        self.http = http
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        user: str | None = None,
+        token: str | None = None,
+        json_body: Any = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        sent = dict(headers or {})
+        if user is not None:
+            token = mint_token(user, f"User {user}", f"{user}@example.com", 1)
+        if token is not None:
+            sent.setdefault("Authorization", f"Bearer {token}")
+        body = raw if raw is not None else b""
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent.setdefault("Content-Type", "application/json")
+        response = self.http.request(method, path, headers=sent, body=body)
+        text = response.body.decode() if response.body else ""
+        try:
+            parsed: Any = json.loads(text) if text else None
+        except ValueError:
+            parsed = text
+        return Reply(response.status_code, dict(response.headers), parsed)
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        return self.request("GET", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Reply:
+        return self.request("PUT", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Reply:
+        return self.request("POST", path, **kw)
+
+
+@pytest.fixture
+def api(aws: None) -> Api:
+    return Api(Client(app, stage_name="test").http)
+
+
+@pytest.fixture
+def calls(aws: None) -> Calls:
+    counter = Calls()
+
+    def before(event_name: str, **_: Any) -> None:
+        counter.operations.append(event_name.split(".")[-1])
+
+    def after(parsed: dict[str, Any], **_: Any) -> None:
+        counter.items_read += len(parsed.get("Items", []))
+        counter.items_read += 1 if parsed.get("Item") else 0
+        counter.items_read += sum(len(v) for v in parsed.get("Responses", {}).values())
+
+    events = client().meta.events
+    events.register("before-call.dynamodb.*", before)
+    events.register("after-call.dynamodb.*", after)
+    return counter
+
+
+def make_mentor(api: Api, user: str, name: str | None = None) -> str:
+    """Create a mentor profile for ``user``; return its mentor id."""
+    if name:
+        assert api.put("/api/v1/me", user=user, json_body={"name": name}).status == 200
+    reply = api.put(
+        "/api/v1/mentors/me",
+        user=user,
+        json_body={"company": "Acme", "jobTitle": "Engineer", "timezone": "Europe/Berlin"},
+    )
+    assert reply.status == 200, reply.body
+    return str(reply.body["id"])
+
+
+def connect(api: Api, student: str, mentor_user: str, mentor_id: str) -> str:
+    """An ACCEPTED connection; return its id."""
+    created = api.post("/api/v1/connections", user=student, json_body={"mentorId": mentor_id})
+    assert created.status == 201, created.body
+    accepted = api.put(f"/api/v1/connections/{created.body['id']}/accept", user=mentor_user)
+    assert accepted.status == 200, accepted.body
+    return str(created.body["id"])
