@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 
-from chalice import AuthResponse, Chalice, CORSConfig
-from chalice.app import AuthRequest
+from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig
 
 from chalicelib.api import auth, views
 from chalicelib.api.http import Routes, problem_middleware

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from chalice import AuthResponse
-from chalice.app import AuthRequest, Request
+from chalice.app import AuthRequest, AuthResponse, Request
 
 from chalicelib.api.problems import PROBLEM_JSON, HttpProblem, problem_body
 from chalicelib.config import Settings, settings

@@ -10,8 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from chalice import Chalice, CORSConfig, Response
-from chalice.app import ChaliceAuthorizer, Request
+from chalice.app import Chalice, ChaliceAuthorizer, CORSConfig, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.problems import (
@@ -31,14 +30,13 @@ View = Callable[..., BaseModel | Response]
 def parse_body(request: Request, model: type[M]) -> M:
     """The request's JSON body as ``model``.
 
+    Chalice answers a media type other than JSON with 415 before the view
+    runs, and the middleware refuses bodies over 64 KiB.
+
     Raises:
-        HttpProblem: 413 over 64 KiB (Chalice itself answers 415 for a media
-            type other than JSON before the view runs).
         ValidationFailed: malformed JSON or a body that breaks the schema.
     """
     raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise HttpProblem(413, "PAYLOAD_TOO_LARGE", f"The body exceeds {MAX_BODY_BYTES} bytes.")
     if not raw.strip():
         raise ValidationFailed(
             "A JSON body is required.", [FieldError("body", "a JSON object is required")]
@@ -51,7 +49,9 @@ def parse_body(request: Request, model: type[M]) -> M:
 
 def parse_query(request: Request, model: type[M]) -> M:
     """The query string as ``model`` (each parameter at most once)."""
-    params = request.query_params or {}
+    params = request.query_params
+    if params is None:
+        return model.model_validate({})
     repeated = [k for k in params if len(params.getlist(k)) > 1]
     if repeated:
         raise ValidationFailed(
@@ -121,7 +121,9 @@ class Routes:
         self._bind = bind
 
     def _bound(self) -> Any:
-        return self._bind(self._app.current_request)
+        request = self._app.current_request
+        assert request is not None  # Chalice sets it before any view runs
+        return self._bind(request)
 
     def add(
         self, method: str, path: str, view: View, *, public: bool = False, status: int = 200
@@ -133,5 +135,12 @@ class Routes:
 
 
 def problem_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Reshape the framework's own error answers (405, 415, ...) as problem+json."""
+    """Refuse oversized bodies on every route; reshape the framework's own errors.
+
+    Chalice answers some requests itself (405, 415); those become problem+json here.
+    """
+    if len(event.raw_body or b"") > MAX_BODY_BYTES:
+        return from_http_problem(
+            HttpProblem(413, "PAYLOAD_TOO_LARGE", f"The body exceeds {MAX_BODY_BYTES} bytes.")
+        )
     return reshape_framework_error(get_response(event))

@@ -7,7 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.domain import errors
 
@@ -109,5 +109,9 @@ def reshape_framework_error(response: Response) -> Response:
     body = response.body if isinstance(response.body, dict) else {}
     code = _CHALICE_CODES.get(response.status_code, "ERROR")
     detail = str(body.get("Message") or HTTPStatus(response.status_code).phrase)
-    kept = {k: v for k, v in (response.headers or {}).items() if k.lower() != "content-type"}
+    kept = {
+        k: v
+        for k, v in (response.headers or {}).items()
+        if k.lower() != "content-type" and isinstance(v, str)
+    }
     return problem(response.status_code, code, detail, kept)

@@ -64,11 +64,9 @@ def reset_clients() -> None:
 
 
 def _new_client(endpoint_url: str | None, region: str) -> DynamoDBClient:
-    extra: dict[str, str] = {}
-    if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID"):
-        # A local emulator accepts any credentials, but botocore insists on some.
-        extra = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
-    return boto3.session.Session().client(
+    # A local emulator accepts any credentials, but botocore insists on some.
+    fake = "local" if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID") else None
+    made: DynamoDBClient = boto3.session.Session().client(
         "dynamodb",
         endpoint_url=endpoint_url,
         region_name=region,
@@ -78,8 +76,10 @@ def _new_client(endpoint_url: str | None, region: str) -> DynamoDBClient:
             read_timeout=5,
             max_pool_connections=50,
         ),
-        **extra,  # type: ignore[arg-type]
+        aws_access_key_id=fake,
+        aws_secret_access_key=fake,
     )
+    return made
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:

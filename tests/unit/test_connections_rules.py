@@ -1,0 +1,88 @@
+"""The connection state machine, without I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.domain.connections import (
+    ConnectionAction,
+    ConnectionStatus,
+    allowed_from,
+    request_connection,
+    transition,
+)
+from chalicelib.domain.errors import Forbidden, InvalidRequest, InvalidState, NotFound
+from chalicelib.domain.people import ProfileChange, new_mentor, new_user
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+MENTOR_USER = new_user("m", "Maya", None, NOW)
+STUDENT = new_user("s", "Sam", "sam@example.com", NOW)
+MENTOR = new_mentor("mid", MENTOR_USER, ProfileChange("Acme", "Eng", "UTC"), NOW)
+
+
+def pending() -> object:
+    return request_connection("c", STUDENT, MENTOR, None, NOW)
+
+
+def test_request_copies_names_and_starts_pending() -> None:
+    conn = request_connection("c", STUDENT, MENTOR, "hi", NOW)
+    assert conn.status is ConnectionStatus.PENDING
+    assert (conn.mentor_name, conn.student_name, conn.message) == ("Maya", "Sam", "hi")
+
+
+def test_request_to_oneself_is_refused() -> None:
+    with pytest.raises(InvalidRequest) as err:
+        request_connection("c", MENTOR_USER, MENTOR, None, NOW)
+    assert err.value.code == "CANNOT_CONNECT_TO_SELF"
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        (ConnectionAction.ACCEPT, ConnectionStatus.ACCEPTED),
+        (ConnectionAction.DECLINE, ConnectionStatus.DECLINED),
+        (ConnectionAction.REMOVE, ConnectionStatus.REMOVED),
+    ],
+)
+def test_mentor_moves_a_pending_connection(
+    action: ConnectionAction, expected: ConnectionStatus
+) -> None:
+    conn = request_connection("c", STUDENT, MENTOR, None, NOW)
+    assert transition(conn, action, "m", NOW).status is expected
+
+
+def test_student_may_only_remove() -> None:
+    conn = request_connection("c", STUDENT, MENTOR, None, NOW)
+    with pytest.raises(Forbidden):
+        transition(conn, ConnectionAction.ACCEPT, "s", NOW)
+    with pytest.raises(Forbidden):
+        transition(conn, ConnectionAction.DECLINE, "s", NOW)
+    assert transition(conn, ConnectionAction.REMOVE, "s", NOW).status is ConnectionStatus.REMOVED
+
+
+def test_strangers_do_not_learn_the_connection_exists() -> None:
+    conn = request_connection("c", STUDENT, MENTOR, None, NOW)
+    for action in ConnectionAction:
+        with pytest.raises(NotFound):
+            transition(conn, action, "stranger", NOW)
+
+
+@pytest.mark.parametrize("status", [ConnectionStatus.DECLINED, ConnectionStatus.REMOVED])
+def test_finished_connections_cannot_move(status: ConnectionStatus) -> None:
+    from dataclasses import replace
+
+    conn = replace(request_connection("c", STUDENT, MENTOR, None, NOW), status=status)
+    for action in ConnectionAction:
+        with pytest.raises(InvalidState):
+            transition(conn, action, "m", NOW)
+
+
+def test_accepted_cannot_be_accepted_again_but_can_be_removed() -> None:
+    conn = transition(
+        request_connection("c", STUDENT, MENTOR, None, NOW), ConnectionAction.ACCEPT, "m", NOW
+    )
+    with pytest.raises(InvalidState):
+        transition(conn, ConnectionAction.ACCEPT, "m", NOW)
+    assert ConnectionStatus.ACCEPTED in allowed_from(ConnectionAction.REMOVE)
