@@ -30,7 +30,13 @@ class StackFailed(RuntimeError):
 
 
 def port_is_free(port: int) -> bool:
+    """True when a server could listen on ``port`` now.
+
+    SO_REUSEADDR as the servers themselves use it: connections lingering in
+    TIME_WAIT from a stack that just stopped do not count, a listener does.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
