@@ -7,7 +7,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import jwt
-import pytest
 
 from chalicelib.config import LOCAL_JWT_SECRET
 from chalicelib.demo import MENTOR, MENTOR_PROFILE_ID, STUDENT
@@ -46,7 +45,6 @@ def test_demo_data_has_a_mentor_and_an_accepted_connection(http: Http) -> None:
     assert any(c["mentorId"] == MENTOR_PROFILE_ID and c["status"] == "ACCEPTED" for c in items)
 
 
-@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_private_routes_refuse_missing_bad_and_expired_tokens(http: Http) -> None:
     assert http.call("GET", "/me").status_code == 401
     garbage = http.call("GET", "/me", headers={"Authorization": "Bearer nonsense"})
