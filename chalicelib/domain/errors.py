@@ -82,3 +82,15 @@ class Unavailable(DomainError):
     def __init__(self, detail: str, retry_after_seconds: int = 1) -> None:
         super().__init__(detail)
         self.retry_after_seconds = retry_after_seconds
+
+
+class OutsideAvailability(ValidationFailed):
+    """The requested time is not inside the mentor's availability."""
+
+    code = "OUTSIDE_AVAILABILITY"
+
+
+class SlotUnavailable(Conflict):
+    """Someone (the mentor, or the caller) is already busy at that time."""
+
+    code = "SLOT_UNAVAILABLE"
