@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chalicelib.domain.availability import Availability, Weekday, WeeklyWindow, Window
 from chalicelib.domain.connections import ConnectionAction
 from chalicelib.domain.errors import ConnectionExists
 from chalicelib.domain.identity import Identity
 from chalicelib.domain.people import ProfileChange
-from chalicelib.services import Context, connections, people
+from chalicelib.services import Context, connections, people, sessions
 from chalicelib.store import Store
 
 MENTOR = Identity("demo-mentor", "Maya Mentor", "maya.mentor@example.com")
@@ -24,13 +25,28 @@ MENTOR_PROFILE = ProfileChange(
     expertise=("Python", "System design", "Career growth"),
 )
 
+WORKDAY = Window(9 * 60, 17 * 60)
+MENTOR_AVAILABILITY = Availability(
+    timezone="Europe/Berlin",
+    weekly=(
+        *(WeeklyWindow(day, WORKDAY) for day in list(Weekday)[:5]),
+        WeeklyWindow(Weekday.SAT, Window(10 * 60, 13 * 60)),
+    ),
+    min_notice_minutes=60,
+    buffer_minutes=15,
+)
+
 
 def seed(store: Store | None = None) -> Iterator[str]:
     """Create the demo records (again harmless: what exists is left as it is)."""
     store = store or Store.from_settings()
     ctx = Context(store, ids=lambda: MENTOR_PROFILE_ID)
     mentor = people.upsert_my_mentor_profile(ctx, MENTOR, MENTOR_PROFILE)
-    yield f"mentor   {MENTOR.user_id} ({MENTOR.name}), mentorId {mentor.id}"
+    sessions.set_availability(ctx, MENTOR, MENTOR_AVAILABILITY)
+    yield (
+        f"mentor   {MENTOR.user_id} ({MENTOR.name}), mentorId {mentor.id}, "
+        "available Mon-Fri 09:00-17:00 and Sat 10:00-13:00 Europe/Berlin"
+    )
     people.ensure_user(ctx, STUDENT)
     yield f"student  {STUDENT.user_id} ({STUDENT.name})"
     ctx = Context(store, ids=lambda: CONNECTION_ID)

@@ -19,6 +19,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+LISTEN_BACKLOG = 128
+
+# `chalice local` serves with socketserver's default listen backlog of 5, so a
+# burst of concurrent clients (a busy front end, the race tests) gets
+# connections reset. This launcher is the `chalice` CLI itself with a deeper
+# backlog. It is a generated executable, not `python -m`, because chalice's
+# auto-reloader restarts its worker by executing sys.argv as it is.
+_LAUNCHER = f"""#!{sys.executable}
+import socketserver
+import sys
+
+from chalice.cli import main
+
+socketserver.TCPServer.request_queue_size = {LISTEN_BACKLOG}
+sys.exit(main())
+"""
+
+
+def chalice_launcher() -> Path:
+    """The path of the `chalice` launcher (written under .devstack/ on first use)."""
+    path = ROOT / ".devstack" / "chalice"
+    if not path.exists() or path.read_text() != _LAUNCHER:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(_LAUNCHER)
+        path.chmod(0o755)
+    return path
 
 
 class PortInUse(RuntimeError):

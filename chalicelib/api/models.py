@@ -7,16 +7,19 @@ sent as a string is an error, not a guess.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
 )
 from pydantic.alias_generators import to_camel
 
@@ -85,6 +88,44 @@ class ConnectionIn(RequestModel):
     message: Annotated[str, StringConstraints(max_length=1000)] | None = None
 
 
+WallClock = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
+Day = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
+Text2000 = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class WindowIn(RequestModel):
+    start: WallClock
+    end: WallClock
+
+
+class WeeklyWindowIn(WindowIn):
+    day: Day
+
+
+class DateOverrideIn(RequestModel):
+    date: date
+    windows: Annotated[list[WindowIn], Field(max_length=48)]
+
+
+class AvailabilityIn(RequestModel):
+    timezone: TimeZoneName
+    weekly: Annotated[list[WeeklyWindowIn], Field(max_length=100)]
+    min_notice_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 90)] = 0
+    buffer_minutes: Annotated[int, Field(ge=0, le=240, multiple_of=15)] = 0
+    date_overrides: Annotated[list[DateOverrideIn], Field(max_length=366)] = []
+
+
+class BookIn(RequestModel):
+    mentor_id: Id
+    scheduled_at: AwareDatetime
+    duration: Literal[30, 60, 90]
+    session_type: Literal["VIDEO", "VOICE", "IN_PERSON"]
+    title: Name
+    description: Text2000 | None = None
+    agenda_notes: Text2000 | None = None
+    timezone: TimeZoneName
+
+
 class PageQuery(QueryModel):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = None
@@ -92,6 +133,17 @@ class PageQuery(QueryModel):
 
 class ConnectionsQuery(PageQuery):
     role: Literal["mentor", "student"] | None = None
+
+
+class SessionsQuery(PageQuery):
+    role: Literal["mentor", "student"] | None = None
+    tab: Literal["upcoming", "past", "cancelled"] | None = None
+
+
+class AvailabilityQuery(QueryModel):
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    timezone: TimeZoneName | None = None
 
 
 # --- responses --------------------------------------------------------------
@@ -159,6 +211,90 @@ class ConnectionOut(ResponseModel):
     updated_at: UtcDateTime
     mentor: ConnectionMentor
     student: ConnectionStudent
+
+
+class WindowOut(ResponseModel):
+    start: str
+    end: str
+
+
+class WeeklyWindowOut(WindowOut):
+    day: str
+
+
+class DateOverrideOut(ResponseModel):
+    date: date
+    windows: list[WindowOut]
+
+
+class AvailabilityOut(ResponseModel):
+    mentor_id: str
+    timezone: str
+    weekly: list[WeeklyWindowOut]
+    min_notice_minutes: int
+    buffer_minutes: int
+    date_overrides: list[DateOverrideOut]
+
+
+class Slot(ResponseModel):
+    start: UtcDateTime
+    end: UtcDateTime
+
+
+class AvailabilitySlotsOut(AvailabilityOut):
+    slots: list[Slot]
+    booked_slots: list[Slot]
+
+
+class SessionMentorUser(ResponseModel):
+    name: str
+    email: str | None
+
+
+class SessionMentor(ResponseModel):
+    id: str
+    user_id: str
+    company: str
+    job_title: str
+    user: SessionMentorUser
+
+
+class SessionOut(ResponseModel):
+    """The front end's ``MentorSession``; optional members are omitted when unset."""
+
+    id: str
+    mentor_id: str
+    student_id: str
+    scheduled_at: UtcDateTime
+    ends_at: UtcDateTime
+    duration: int
+    status: Literal["SCHEDULED", "COMPLETED", "CANCELLED", "NO_SHOW"]
+    session_type: Literal["VIDEO", "VOICE", "IN_PERSON"]
+    title: str
+    description: str | None = None
+    timezone: str
+    meeting_link: str | None = None
+    meeting_room: str | None = None
+    agenda_notes: str | None = None
+    session_notes: str | None = None
+    started_at: UtcDateTime | None = None
+    mentor_joined_at: UtcDateTime | None = None
+    student_joined_at: UtcDateTime | None = None
+    ended_at: UtcDateTime | None = None
+    cancelled_at: UtcDateTime | None = None
+    cancelled_by: str | None = None
+    cancellation_reason: str | None = None
+    no_show_by: Literal["MENTOR", "STUDENT", "BOTH"] | None = None
+    rescheduled_from: UtcDateTime | None = None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    mentor: SessionMentor
+    student: ConnectionStudent
+
+    @model_serializer(mode="wrap")
+    def _omit_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None}
 
 
 T = TypeVar("T", bound=BaseModel)

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from chalice.app import Request
+from datetime import timedelta
+
+from chalice.app import Request, Response
 
 from chalicelib.api import models
 from chalicelib.api.auth import caller
 from chalicelib.api.http import parse_body, parse_query, path_id
+from chalicelib.domain import sessions as session_rules
+from chalicelib.domain.availability import (
+    SLOT_MINUTES,
+    Availability,
+    DateOverride,
+    Weekday,
+    WeeklyWindow,
+    Window,
+    format_hhmm,
+    parse_hhmm,
+)
+from chalicelib.domain.clock import Clock, iso_z, system_clock
 from chalicelib.domain.connections import Connection, ConnectionAction
 from chalicelib.domain.people import Mentor, ProfileChange, User, UserChange
-from chalicelib.services import Context, connections, people
+from chalicelib.domain.sessions import BookingRequest, Role, Session, SessionType, Tab
+from chalicelib.services import Context, connections, people, sessions
 from chalicelib.store import Store
 
 
 class Views:
-    """The route handlers, bound to a way of making the use-case context."""
+    """What every view gets: the request and the use-case context."""
+
+    # The one clock of the running app; tests replace it to control time.
+    clock: Clock = staticmethod(system_clock)
 
     def __init__(self, request: Request, ctx: Context) -> None:
         self.request = request
@@ -22,7 +40,7 @@ class Views:
 
     @classmethod
     def live(cls, request: Request) -> Views:
-        return cls(request, Context(Store.from_settings()))
+        return cls(request, Context(Store.from_settings(), clock=cls.clock))
 
 
 def health(v: Views) -> models.Health:
@@ -103,7 +121,157 @@ def remove_connection(v: Views, connection_id: str) -> models.ConnectionOut:
     return _act(v, connection_id, ConnectionAction.REMOVE)
 
 
+def set_availability(v: Views) -> models.AvailabilityOut:
+    body = parse_body(v.request, models.AvailabilityIn)
+    av = availability_from(body)
+    mentor_id = sessions.set_availability(v.ctx, caller(v.request), av)
+    return availability_out(mentor_id, av)
+
+
+def get_availability(v: Views, mentor_id: str) -> models.AvailabilitySlotsOut:
+    query = parse_query(v.request, models.AvailabilityQuery)
+    view = sessions.availability_view(
+        v.ctx, path_id(mentor_id), query.from_, query.to, query.timezone
+    )
+    base = availability_out(view.mentor_id, view.availability)  # fields shared with the POST
+    slot = timedelta(minutes=SLOT_MINUTES)
+    return models.AvailabilitySlotsOut(
+        **base.model_dump(),
+        slots=[models.Slot(start=s, end=s + slot) for s in view.slots],
+        booked_slots=[models.Slot(start=b.start, end=b.end) for b in view.booked],
+    )
+
+
+def book_session(v: Views) -> Response:
+    body = parse_body(v.request, models.BookIn)
+    key = v.request.headers.get("idempotency-key")
+    request = BookingRequest(
+        mentor_id=body.mentor_id,
+        scheduled_at=body.scheduled_at,
+        duration=body.duration,
+        session_type=SessionType(body.session_type),
+        title=body.title,
+        timezone=body.timezone,
+        description=body.description,
+        agenda_notes=body.agenda_notes,
+    )
+    canonical = {**body.model_dump(mode="json"), "scheduled_at": iso_z(body.scheduled_at)}
+    booked = sessions.book(
+        v.ctx,
+        caller(v.request),
+        request,
+        session_rules.check_idempotency_key(key) if key is not None else None,
+        session_rules.fingerprint(canonical),
+        lambda s: session_out(s).model_dump_json(by_alias=True),
+    )
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
+    if booked.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(body=booked.body, status_code=booked.status, headers=headers)
+
+
+def my_sessions(v: Views) -> models.PageOut[models.SessionOut]:
+    query = parse_query(v.request, models.SessionsQuery)
+    items, cursor = sessions.my_sessions(
+        v.ctx,
+        caller(v.request),
+        Tab(query.tab) if query.tab else None,
+        Role(query.role) if query.role else None,
+        query.limit,
+        query.cursor,
+    )
+    return models.PageOut[models.SessionOut](
+        items=[session_out(s) for s in items], next_cursor=cursor
+    )
+
+
+def get_session(v: Views, session_id: str) -> models.SessionOut:
+    return session_out(sessions.get_session(v.ctx, caller(v.request), path_id(session_id)))
+
+
 # --- shaping ----------------------------------------------------------------
+
+
+def availability_from(body: models.AvailabilityIn) -> Availability:
+    return Availability(
+        timezone=body.timezone,
+        weekly=tuple(
+            WeeklyWindow(Weekday(w.day), Window(parse_hhmm(w.start), parse_hhmm(w.end)))
+            for w in body.weekly
+        ),
+        min_notice_minutes=body.min_notice_minutes,
+        buffer_minutes=body.buffer_minutes,
+        date_overrides=tuple(
+            DateOverride(
+                o.date, tuple(Window(parse_hhmm(w.start), parse_hhmm(w.end)) for w in o.windows)
+            )
+            for o in body.date_overrides
+        ),
+    )
+
+
+def _window_out(window: Window) -> models.WindowOut:
+    return models.WindowOut(start=format_hhmm(window.start), end=format_hhmm(window.end))
+
+
+def availability_out(mentor_id: str, av: Availability) -> models.AvailabilityOut:
+    return models.AvailabilityOut(
+        mentor_id=mentor_id,
+        timezone=av.timezone,
+        weekly=[
+            models.WeeklyWindowOut(
+                day=w.day.value, start=format_hhmm(w.window.start), end=format_hhmm(w.window.end)
+            )
+            for w in av.weekly
+        ],
+        min_notice_minutes=av.min_notice_minutes,
+        buffer_minutes=av.buffer_minutes,
+        date_overrides=[
+            models.DateOverrideOut(date=o.date, windows=[_window_out(w) for w in o.windows])
+            for o in av.date_overrides
+        ],
+    )
+
+
+def session_out(s: Session) -> models.SessionOut:
+    return models.SessionOut(
+        id=s.id,
+        mentor_id=s.mentor.id,
+        student_id=s.student.id,
+        scheduled_at=s.scheduled_at,
+        ends_at=s.ends_at,
+        duration=s.duration,
+        status=s.status.value,
+        session_type=s.session_type.value,
+        title=s.title,
+        description=s.description,
+        timezone=s.timezone,
+        meeting_link=s.meeting_link,
+        meeting_room=s.meeting_room,
+        agenda_notes=s.agenda_notes,
+        session_notes=s.session_notes,
+        started_at=s.started_at,
+        mentor_joined_at=s.mentor_joined_at,
+        student_joined_at=s.student_joined_at,
+        ended_at=s.ended_at,
+        cancelled_at=s.cancelled_at,
+        cancelled_by=s.cancelled_by,
+        cancellation_reason=s.cancellation_reason,
+        no_show_by=s.no_show_by,
+        rescheduled_from=s.rescheduled_from,
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+        mentor=models.SessionMentor(
+            id=s.mentor.id,
+            user_id=s.mentor.user_id,
+            company=s.mentor.company,
+            job_title=s.mentor.job_title,
+            user=models.SessionMentorUser(name=s.mentor.name, email=s.mentor.email),
+        ),
+        student=models.ConnectionStudent(
+            id=s.student.id, name=s.student.name, email=s.student.email
+        ),
+    )
 
 
 def user_out(user: User) -> models.UserOut:

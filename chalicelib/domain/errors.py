@@ -94,3 +94,15 @@ class SlotUnavailable(Conflict):
     """Someone (the mentor, or the caller) is already busy at that time."""
 
     code = "SLOT_UNAVAILABLE"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The Idempotency-Key was used before with a different request body."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class DuplicateRequest(Conflict):
+    """A concurrent request with the same Idempotency-Key committed first."""
+
+    code = "DUPLICATE_REQUEST"

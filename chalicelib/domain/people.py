@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chalicelib.domain.availability import Availability
 
 DEFAULT_TIMEZONE = "UTC"
 
@@ -58,6 +62,8 @@ class Mentor:
     created_at: datetime
     updated_at: datetime
     stats: MentorStats = field(default_factory=MentorStats)
+    email: str | None = None
+    availability: Availability | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ def new_mentor(mentor_id: str, user: User, change: ProfileChange, now: datetime)
         id=mentor_id,
         user_id=user.id,
         name=user.name,
+        email=user.email,
         company=change.company,
         job_title=change.job_title,
         bio=change.bio or "",

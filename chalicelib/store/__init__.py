@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from chalicelib.store.connections import ConnectionStore
 from chalicelib.store.dynamo import Db
 from chalicelib.store.people import PeopleStore
+from chalicelib.store.sessions import SessionStore
 
 
 @dataclass(frozen=True)
@@ -16,10 +17,16 @@ class Store:
     db: Db
     people: PeopleStore
     connections: ConnectionStore
+    sessions: SessionStore
 
     @classmethod
     def over(cls, db: Db) -> Store:
-        return cls(db=db, people=PeopleStore(db), connections=ConnectionStore(db))
+        return cls(
+            db=db,
+            people=PeopleStore(db),
+            connections=ConnectionStore(db),
+            sessions=SessionStore(db),
+        )
 
     @classmethod
     def from_settings(cls) -> Store:

@@ -13,11 +13,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.store.dynamo import Db, Item, to_values
+from chalicelib.store.schema import index_keys
 
 _DONE = "done"
 
@@ -30,19 +31,56 @@ class Page:
 
 @dataclass(frozen=True)
 class SortedQuery:
-    """One partition of one index, read in sort-key order."""
+    """One partition of one index, read in sort-key order.
+
+    ``sk_between`` narrows the sort key to an inclusive range; ``filter`` is a
+    FilterExpression over attributes ``#status``/``endsAt`` style names with
+    its own names and values. Filtered queries over-read by ``slack`` items so
+    that a page stays full when a few items are filtered out.
+    """
 
     index: str | None
     partition: str
     ascending: bool = True
+    sk_between: tuple[str, str] | None = None
+    sk_prefix: str | None = None
+    filter: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    slack: int = 0
 
     @property
     def pk_attr(self) -> str:
-        return f"{self.index}PK" if self.index else "PK"
+        return index_keys(self.index)[0] if self.index else "PK"
 
     @property
     def sk_attr(self) -> str:
-        return f"{self.index}SK" if self.index else "SK"
+        return index_keys(self.index)[1] if self.index else "SK"
+
+    def arguments(self, limit: int) -> dict[str, Any]:
+        condition = "#pk = :pk"
+        names = {"#pk": self.pk_attr, **self.names}
+        values: dict[str, Any] = {":pk": self.partition, **self.values}
+        if self.sk_between:
+            condition += " AND #sk BETWEEN :sk_lo AND :sk_hi"
+            names["#sk"] = self.sk_attr
+            values.update({":sk_lo": self.sk_between[0], ":sk_hi": self.sk_between[1]})
+        elif self.sk_prefix:
+            condition += " AND begins_with(#sk, :sk_prefix)"
+            names["#sk"] = self.sk_attr
+            values[":sk_prefix"] = self.sk_prefix
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_values(values),
+            "ScanIndexForward": self.ascending,
+            "Limit": limit + self.slack,
+        }
+        if self.filter:
+            kwargs["FilterExpression"] = self.filter
+        if self.index:
+            kwargs["IndexName"] = self.index
+        return kwargs
 
 
 def _bad_cursor() -> ValidationFailed:
@@ -98,15 +136,7 @@ def read_sorted(
         if position == _DONE:
             fetched.append(([], _DONE))
             continue
-        kwargs: dict[str, Any] = {
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": query.pk_attr},
-            "ExpressionAttributeValues": to_values({":pk": query.partition}),
-            "ScanIndexForward": query.ascending,
-            "Limit": limit,
-        }
-        if query.index:
-            kwargs["IndexName"] = query.index
+        kwargs = query.arguments(limit)
         if position is not None:
             kwargs["ExclusiveStartKey"] = position
         items, last = db.query(**kwargs)
@@ -146,4 +176,4 @@ def _merge(
 
 def _key_of(item: Item, query: SortedQuery) -> dict[str, Any]:
     names = ["PK", "SK"] + ([query.pk_attr, query.sk_attr] if query.index else [])
-    return to_values({name: item[name] for name in names})
+    return to_values({name: item[name] for name in dict.fromkeys(names)})

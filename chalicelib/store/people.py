@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.config import settings
+from chalicelib.domain.availability import (
+    Availability,
+    DateOverride,
+    Weekday,
+    WeeklyWindow,
+    Window,
+    format_hhmm,
+    parse_hhmm,
+)
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.people import Mentor, MentorStats, User
@@ -73,6 +83,7 @@ def mentor_to_item(mentor: Mentor) -> Item:
         "id": mentor.id,
         "userId": mentor.user_id,
         "name": mentor.name,
+        "email": mentor.email,
         "company": mentor.company,
         "jobTitle": mentor.job_title,
         "bio": mentor.bio,
@@ -80,6 +91,7 @@ def mentor_to_item(mentor: Mentor) -> Item:
         "timezone": mentor.timezone,
         "totalSessions": mentor.total_sessions,
         "stats": {},
+        "availability": availability_to_item(mentor.availability),
         "createdAt": iso_z(mentor.created_at),
         "updatedAt": iso_z(mentor.updated_at),
     }
@@ -99,6 +111,47 @@ def mentor_from_item(item: Item) -> Mentor:
         created_at=parse_iso_z(item["createdAt"]),
         updated_at=parse_iso_z(item["updatedAt"]),
         stats=stats_from_item(item.get("stats")),
+        email=item.get("email"),
+        availability=availability_from_item(item.get("availability")),
+    )
+
+
+def _window(raw: dict[str, str]) -> Window:
+    return Window(parse_hhmm(raw["start"]), parse_hhmm(raw["end"]))
+
+
+def _window_item(window: Window) -> dict[str, str]:
+    return {"start": format_hhmm(window.start), "end": format_hhmm(window.end)}
+
+
+def availability_to_item(av: Availability | None) -> dict[str, Any] | None:
+    """The stored form of availability: the API's own shape (wall-clock strings)."""
+    if av is None:
+        return None
+    return {
+        "timezone": av.timezone,
+        "weekly": [{"day": w.day.value, **_window_item(w.window)} for w in av.weekly],
+        "minNoticeMinutes": av.min_notice_minutes,
+        "bufferMinutes": av.buffer_minutes,
+        "dateOverrides": [
+            {"date": o.date.isoformat(), "windows": [_window_item(w) for w in o.windows]}
+            for o in av.date_overrides
+        ],
+    }
+
+
+def availability_from_item(raw: dict[str, Any] | None) -> Availability | None:
+    if not raw:
+        return None
+    return Availability(
+        timezone=raw["timezone"],
+        weekly=tuple(WeeklyWindow(Weekday(w["day"]), _window(w)) for w in raw["weekly"]),
+        min_notice_minutes=raw.get("minNoticeMinutes", 0),
+        buffer_minutes=raw.get("bufferMinutes", 0),
+        date_overrides=tuple(
+            DateOverride(date.fromisoformat(o["date"]), tuple(_window(w) for w in o["windows"]))
+            for o in raw.get("dateOverrides", [])
+        ),
     )
 
 
@@ -181,7 +234,7 @@ class PeopleStore:
                     "Update": {
                         "TableName": self.db.table,
                         "Key": to_item(schema.mentor_key(previous_mentor_id)),
-                        **set_fields({"name": user.name, "GSI1SK": sort}),
+                        **set_fields({"name": user.name, "email": user.email, "GSI1SK": sort}),
                     }
                 }
             )
@@ -239,6 +292,14 @@ class PeopleStore:
         }
         self.db.update(
             schema.mentor_key(mentor.id),
+            **merge_expression(set_fields(fields), ConditionExpression="attribute_exists(PK)"),
+        )
+
+    def save_availability(self, mentor_id: str, av: Availability, updated: str) -> None:
+        """Replace the mentor's availability (the profile must exist)."""
+        fields = {"availability": availability_to_item(av), "updatedAt": updated}
+        self.db.update(
+            schema.mentor_key(mentor_id),
             **merge_expression(set_fields(fields), ConditionExpression="attribute_exists(PK)"),
         )
 

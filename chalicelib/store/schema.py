@@ -13,9 +13,11 @@ a mentor's connections, newest first   GSI1 MCONN#{mentorUserId}    connection
 a student's connections, newest first  GSI2 SCONN#{userId}          connection
 the live connection of a pair          PK=PAIR#{mentorId}#{userId}  pair lock (status, connId)
 session by id                          PK=SESSION#{id} SK=SESSION   session
-a mentor's sessions by time            GSI1 MSESS#{mentorUserId}    session
-a student's sessions by time           GSI2 SSESS#{userId}          session
-a user's busy 15-minute UTC cell       PK=CELL#{userId}#{day}       reservation (one per cell)
+a mentor's sessions by time (all)      GSI1 MSESS#{mentorUserId}    session
+a student's sessions by time (all)     GSI2 SSESS#{userId}          session
+a mentor's sessions by tab and time    GSI4 MSESS#.. / TABSK        session (A#/X# + time)
+a student's sessions by tab and time   GSI5 SSESS#.. / TABSK        session (A#/X# + time)
+a user's busy 15-minute UTC cells      PK=CELL#{userId} SK={start}  reservation (one per cell)
 sessions due for finalizing            GSI3 DUE / {dueAt}#{id}      session while SCHEDULED
 idempotency record of a request        PK=IDEM#{userId}#{key}       stored first response
 =====================================  ===========================  ==========================
@@ -37,21 +39,35 @@ SK = "SK"
 GSI1 = "GSI1"
 GSI2 = "GSI2"
 GSI3 = "GSI3"
+GSI4 = "GSI4"
+GSI5 = "GSI5"
+TAB_SK = "TABSK"
+TTL_ATTRIBUTE = "expiresAt"
 
-_INDEXES: tuple[str, ...] = (GSI1, GSI2, GSI3)
+# (index, partition attribute, sort attribute). GSI4/GSI5 share the partitions
+# of GSI1/GSI2 but sort by tab bucket first, so "upcoming", "past" and
+# "cancelled" are each one key range while GSI1/GSI2 keep plain time order.
+INDEXES: tuple[tuple[str, str, str], ...] = (
+    (GSI1, "GSI1PK", "GSI1SK"),
+    (GSI2, "GSI2PK", "GSI2SK"),
+    (GSI3, "GSI3PK", "GSI3SK"),
+    (GSI4, "GSI1PK", TAB_SK),
+    (GSI5, "GSI2PK", TAB_SK),
+)
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
     """Return the table's keys and indexes as ``CreateTable`` arguments.
 
     This is the only definition of the table: ``admin create-table`` passes it
-    to DynamoDB and the deployment template is generated from it.
+    to DynamoDB and the deployment template is generated from it. Items
+    expire through TTL on :data:`TTL_ATTRIBUTE`, which is switched on after
+    creation (CreateTable takes no TTL setting).
     """
     attributes = [PK, SK]
     gsis = []
-    for index in _INDEXES:
-        pk, sk = f"{index}PK", f"{index}SK"
-        attributes += [pk, sk]
+    for index, pk, sk in INDEXES:
+        attributes += [a for a in (pk, sk) if a not in attributes]
         gsis.append(
             {
                 "IndexName": index,
@@ -103,3 +119,43 @@ def mentor_connections(mentor_user_id: str) -> str:
 
 def student_connections(student_id: str) -> str:
     return f"SCONN#{student_id}"
+
+
+def index_keys(index: str) -> tuple[str, str]:
+    """The partition and sort attributes of ``index``."""
+    for name, pk, sk in INDEXES:
+        if name == index:
+            return pk, sk
+    raise KeyError(index)
+
+
+def session_key(session_id: str) -> dict[str, str]:
+    return {PK: f"SESSION#{session_id}", SK: "SESSION"}
+
+
+def mentor_sessions(mentor_user_id: str) -> str:
+    return f"MSESS#{mentor_user_id}"
+
+
+def student_sessions(student_id: str) -> str:
+    return f"SSESS#{student_id}"
+
+
+ACTIVE_BUCKET = "A"
+CANCELLED_BUCKET = "X"
+
+
+def tab_sort(bucket: str, scheduled_at: str, session_id: str) -> str:
+    return f"{bucket}#{scheduled_at}#{session_id}"
+
+
+def cell_key(user_id: str, cell_start: str) -> dict[str, str]:
+    return {PK: f"CELL#{user_id}", SK: cell_start}
+
+
+def cell_partition(user_id: str) -> str:
+    return f"CELL#{user_id}"
+
+
+def idempotency_key(user_id: str, key: str) -> dict[str, str]:
+    return {PK: f"IDEM#{user_id}#{key}", SK: "IDEM"}

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.config import settings
 from chalicelib.store.dynamo import client, error_code
-from chalicelib.store.schema import table_definition
+from chalicelib.store.schema import TTL_ATTRIBUTE, table_definition
 
 
 def create_table(wait_seconds: float, sleep: Callable[[float], None]) -> bool:
@@ -31,4 +31,9 @@ def create_table(wait_seconds: float, sleep: Callable[[float], None]) -> bool:
             raise TimeoutError(f"table {name} is not ACTIVE after {wait_seconds}s")
         sleep(0.5)
         waited += 0.5
+    if created:
+        ddb.update_time_to_live(
+            TableName=name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
     return created

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from moto import mock_aws
 
 from app import app
 from chalicelib.admin import mint_token
+from chalicelib.api.views import Views
 from chalicelib.store.dynamo import client, reset_clients
 from chalicelib.store.tables import create_table
 
@@ -32,8 +34,13 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with mock_aws():
         reset_clients()
         create_table(wait_seconds=5, sleep=lambda _: None)
+        client().meta.events.register("before-call.dynamodb.Scan", _refuse_scan)
         yield
     reset_clients()
+
+
+def _refuse_scan(**_: Any) -> None:
+    raise AssertionError("a request path called Scan")
 
 
 @dataclass
@@ -150,3 +157,65 @@ def connect(api: Api, student: str, mentor_user: str, mentor_id: str) -> str:
     accepted = api.put(f"/api/v1/connections/{created.body['id']}/accept", user=mentor_user)
     assert accepted.status == 200, accepted.body
     return str(created.body["id"])
+
+
+class FakeClock:
+    """The app's clock, set by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # a Tuesday; 09:00 in Berlin
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock(START)
+    monkeypatch.setattr(Views, "clock", staticmethod(fake))
+    return fake
+
+
+BERLIN_WORKDAY = {
+    "timezone": "Europe/Berlin",
+    "weekly": [
+        {"day": day, "start": "09:00", "end": "17:00"}
+        for day in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+    ],
+}
+
+
+def set_availability(api: Api, mentor_user: str, **changes: Any) -> Reply:
+    reply = api.post(
+        "/api/v1/sessions/availability", user=mentor_user, json_body={**BERLIN_WORKDAY, **changes}
+    )
+    assert reply.status == 200, reply.body
+    return reply
+
+
+def book(
+    api: Api,
+    student: str,
+    mentor_id: str,
+    at: str,
+    duration: int = 30,
+    key: str | None = None,
+    **extra: Any,
+) -> Reply:
+    body = {
+        "mentorId": mentor_id,
+        "scheduledAt": at,
+        "duration": duration,
+        "sessionType": "VIDEO",
+        "title": "Career chat",
+        "timezone": "America/New_York",
+        **extra,
+    }
+    headers = {"Idempotency-Key": key} if key else None
+    return api.post("/api/v1/sessions/book", user=student, json_body=body, headers=headers)

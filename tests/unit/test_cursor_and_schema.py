@@ -36,12 +36,13 @@ def test_any_forged_string_is_a_validation_error_on_cursor(text: str) -> None:
     assert err.value.errors[0].field == "cursor"
 
 
-def test_table_definition_has_the_three_indexes_on_string_keys() -> None:
+def test_table_definition_has_every_index_on_string_keys() -> None:
     definition = table_definition("t")
     assert definition["BillingMode"] == "PAY_PER_REQUEST"
     indexes = {g["IndexName"]: g["KeySchema"] for g in definition["GlobalSecondaryIndexes"]}
-    assert sorted(indexes) == ["GSI1", "GSI2", "GSI3"]
+    assert sorted(indexes) == ["GSI1", "GSI2", "GSI3", "GSI4", "GSI5"]
     assert indexes["GSI3"][0]["AttributeName"] == "GSI3PK"
+    assert [k["AttributeName"] for k in indexes["GSI4"]] == ["GSI1PK", "TABSK"]
     declared = {a["AttributeName"] for a in definition["AttributeDefinitions"]}
     used = {k["AttributeName"] for ks in indexes.values() for k in ks} | {"PK", "SK"}
     assert declared == used

@@ -1,0 +1,197 @@
+"""Use cases for availability, booking and reading sessions."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from chalicelib.config import settings
+from chalicelib.domain import availability as slots
+from chalicelib.domain import sessions as rules
+from chalicelib.domain.availability import Availability, Interval
+from chalicelib.domain.clock import iso_z
+from chalicelib.domain.errors import (
+    DuplicateRequest,
+    FieldError,
+    Forbidden,
+    IdempotencyKeyReused,
+    NotConnected,
+    NotFound,
+    ValidationFailed,
+)
+from chalicelib.domain.identity import Identity
+from chalicelib.domain.sessions import (
+    BookingRequest,
+    IdempotentReply,
+    Role,
+    Session,
+    Tab,
+)
+from chalicelib.domain.zones import zone
+from chalicelib.services import Context
+
+# 128 random bits, URL-safe: the room name is the only key to a Jitsi room.
+ROOM_SECRET_BYTES = 16
+
+
+@dataclass(frozen=True)
+class AvailabilityView:
+    mentor_id: str
+    availability: Availability
+    slots: list[datetime]
+    booked: list[Interval]
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A booking's answer: the status and JSON body, and whether it is a replay."""
+
+    status: int
+    body: str
+    replayed: bool
+
+
+def set_availability(ctx: Context, caller: Identity, av: Availability) -> str:
+    """Replace the caller's availability; returns their mentor id.
+
+    Raises:
+        ValidationFailed: overlapping or malformed windows.
+        Forbidden: the caller has no mentor profile.
+    """
+    slots.validate(av)
+    user = ctx.store.people.get_user(caller.user_id)
+    if user is None or user.mentor_id is None:
+        raise Forbidden("Only mentors can set availability; create a mentor profile first.")
+    ctx.store.people.save_availability(user.mentor_id, av, iso_z(ctx.clock()))
+    return user.mentor_id
+
+
+def _date_range(
+    first: date | None, last: date | None, tz_name: str, now: datetime
+) -> tuple[date, date]:
+    first = first or now.astimezone(zone(tz_name)).date()
+    last = last or first + timedelta(days=6)
+    if last < first:
+        raise ValidationFailed(
+            "'to' is before 'from'.", [FieldError("to", "must not be before 'from'", "query")]
+        )
+    if (last - first).days + 1 > slots.MAX_RANGE_DAYS:
+        raise ValidationFailed(
+            f"At most {slots.MAX_RANGE_DAYS} days at a time.",
+            [FieldError("to", f"at most {slots.MAX_RANGE_DAYS} days after 'from'", "query")],
+        )
+    return first, last
+
+
+def _midnight(day: date, tz_name: str) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone(tz_name)).astimezone(UTC)
+
+
+def availability_view(
+    ctx: Context,
+    mentor_id: str,
+    first: date | None,
+    last: date | None,
+    viewer_zone: str | None,
+) -> AvailabilityView:
+    """Free 30-minute slots and busy intervals of a mentor, for dates in a zone.
+
+    The dates are read in ``viewer_zone`` (default: the mentor's zone). Two
+    round trips: the mentor's profile, and the mentor's cells in range.
+    """
+    mentor = ctx.store.people.get_mentor(mentor_id)
+    if mentor is None:
+        raise NotFound("No such mentor.")
+    av = mentor.availability or Availability(timezone=mentor.timezone, weekly=())
+    now = ctx.clock()
+    tz_name = viewer_zone or av.timezone
+    first, last = _date_range(first, last, tz_name, now)
+    start, end = _midnight(first, tz_name), _midnight(last + timedelta(days=1), tz_name)
+    reach = timedelta(minutes=slots.SLOT_MINUTES + av.buffer_minutes)
+    cells, sessions = ctx.store.sessions.busy(mentor.user_id, start, end + reach)
+    return AvailabilityView(
+        mentor_id=mentor.id,
+        availability=av,
+        slots=slots.free_slots(av, start, end, now, cells),
+        booked=[s for s in sessions if s.start < end and s.end > start],
+    )
+
+
+def book(
+    ctx: Context,
+    caller: Identity,
+    request: BookingRequest,
+    idempotency_key: str | None,
+    fingerprint: str,
+    render: Callable[[Session], str],
+) -> Booked:
+    """Book a session for the caller (two round trips).
+
+    ``render`` turns the new session into the response body, which is stored
+    with the session so that a retry with the same key gets the same answer.
+
+    Raises:
+        NotFound, NotConnected, ValidationFailed, OutsideAvailability,
+        SlotUnavailable, IdempotencyKeyReused.
+    """
+    now = ctx.clock()
+    inputs = ctx.store.sessions.booking_inputs(
+        caller.user_id, request.mentor_id, idempotency_key, now
+    )
+    if inputs.replay:
+        return _replay(inputs.replay, fingerprint)
+    if inputs.mentor is None:
+        raise NotFound("No such mentor.")
+    if inputs.student is None:
+        raise NotConnected("You need an accepted connection with this mentor to book a session.")
+    session_id = ctx.ids()
+    meeting = rules.meeting_for(
+        request.session_type,
+        session_id,
+        secrets.token_urlsafe(ROOM_SECRET_BYTES),
+        settings().jitsi_base_url,
+    )
+    session = rules.book(
+        request, inputs.student, inputs.mentor, inputs.pair_status, now, session_id, meeting
+    )
+    body = render(session)
+    first = IdempotentReply(fingerprint, 201, body, now + rules.IDEMPOTENCY_TTL)
+    try:
+        ctx.store.sessions.add(session, (idempotency_key, first) if idempotency_key else None)
+    except DuplicateRequest:
+        # A concurrent request with the same key committed first: answer as it did.
+        assert idempotency_key is not None  # only keyed bookings write a record
+        stored = ctx.store.sessions.get_reply(caller.user_id, idempotency_key, now)
+        if stored is None:
+            raise
+        return _replay(stored, fingerprint)
+    return Booked(201, body, replayed=False)
+
+
+def _replay(stored: IdempotentReply, fingerprint: str) -> Booked:
+    if stored.fingerprint != fingerprint:
+        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different request.")
+    return Booked(stored.status, stored.body, replayed=True)
+
+
+def my_sessions(
+    ctx: Context,
+    caller: Identity,
+    tab: Tab | None,
+    role: Role | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Session], str | None]:
+    """The caller's sessions (one query per role)."""
+    roles = [role] if role else [Role.MENTOR, Role.STUDENT]
+    return ctx.store.sessions.list_for(caller.user_id, roles, tab, ctx.clock(), limit, cursor)
+
+
+def get_session(ctx: Context, caller: Identity, session_id: str) -> Session:
+    """One session, for its participants only (404 for anyone else)."""
+    session = ctx.store.sessions.get(session_id)
+    if session is None or not session.has_participant(caller.user_id):
+        raise NotFound("No such session.")
+    return session

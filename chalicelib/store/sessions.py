@@ -1,0 +1,422 @@
+"""Sessions, their reservation cells and idempotency records.
+
+Booking is one ``TransactWriteItems``: the session, one cell item per
+15-minute UTC cell of the mentor (buffer included) and of the student, each
+``attribute_not_exists``, a ``ConditionCheck`` that the connection is still
+ACCEPTED, the mentor's ``totalSessions`` counter and, with an
+``Idempotency-Key``, the stored first response. Two overlapping sessions of
+one person always share a cell, so at most one of them can commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.config import settings
+from chalicelib.domain.availability import CELL_MINUTES, Interval
+from chalicelib.domain.clock import iso_z, parse_iso_z
+from chalicelib.domain.connections import ConnectionStatus
+from chalicelib.domain.errors import (
+    Conflict,
+    DuplicateRequest,
+    NotConnected,
+    NotFound,
+    SlotUnavailable,
+)
+from chalicelib.domain.people import Mentor, User
+from chalicelib.domain.sessions import (
+    IDEMPOTENCY_TTL,
+    IdempotentReply,
+    MentorSummary,
+    Role,
+    Session,
+    SessionStatus,
+    SessionType,
+    StudentSummary,
+    Tab,
+    mentor_cells,
+    student_cells,
+)
+from chalicelib.store import schema
+from chalicelib.store.dynamo import Db, Item, cancellation_codes, error_code, to_item, to_values
+from chalicelib.store.pages import SortedQuery, read_sorted
+from chalicelib.store.people import mentor_from_item, user_from_item
+
+# Reservation cells outlive their session by a week, then TTL removes them:
+# nobody can book in the past, so an old cell can never matter again.
+CELL_RETENTION = timedelta(days=7)
+# Sessions last at most 90 minutes and one person's never overlap, so a
+# time-ordered range read from "now - 90 minutes" meets at most a few sessions
+# that the tab filter then drops.
+LONGEST_SESSION = timedelta(minutes=90)
+TAB_SLACK = 4
+
+_OPTIONAL_TIMES = (
+    "startedAt",
+    "mentorJoinedAt",
+    "studentJoinedAt",
+    "endedAt",
+    "cancelledAt",
+    "rescheduledFrom",
+)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return iso_z(moment) if moment else None
+
+
+def _time(value: Any) -> datetime | None:
+    return parse_iso_z(value) if value else None
+
+
+def bucket_of(status: SessionStatus) -> str:
+    return schema.CANCELLED_BUCKET if status is SessionStatus.CANCELLED else schema.ACTIVE_BUCKET
+
+
+def session_to_item(s: Session) -> Item:
+    start = iso_z(s.scheduled_at)
+    return {
+        **schema.session_key(s.id),
+        "GSI1PK": schema.mentor_sessions(s.mentor.user_id),
+        "GSI1SK": f"{start}#{s.id}",
+        "GSI2PK": schema.student_sessions(s.student.id),
+        "GSI2SK": f"{start}#{s.id}",
+        schema.TAB_SK: schema.tab_sort(bucket_of(s.status), start, s.id),
+        "type": "SESSION",
+        "id": s.id,
+        "mentorId": s.mentor.id,
+        "mentorUserId": s.mentor.user_id,
+        "mentorName": s.mentor.name,
+        "mentorEmail": s.mentor.email,
+        "mentorCompany": s.mentor.company,
+        "mentorJobTitle": s.mentor.job_title,
+        "studentId": s.student.id,
+        "studentName": s.student.name,
+        "studentEmail": s.student.email,
+        "scheduledAt": start,
+        "endsAt": iso_z(s.ends_at),
+        "duration": s.duration,
+        "status": s.status.value,
+        "sessionType": s.session_type.value,
+        "title": s.title,
+        "description": s.description,
+        "agendaNotes": s.agenda_notes,
+        "timezone": s.timezone,
+        "bufferMinutes": s.buffer_minutes,
+        "meetingRoom": s.meeting_room,
+        "meetingLink": s.meeting_link,
+        "sessionNotes": s.session_notes,
+        "startedAt": _iso(s.started_at),
+        "mentorJoinedAt": _iso(s.mentor_joined_at),
+        "studentJoinedAt": _iso(s.student_joined_at),
+        "endedAt": _iso(s.ended_at),
+        "cancelledAt": _iso(s.cancelled_at),
+        "cancelledBy": s.cancelled_by,
+        "cancellationReason": s.cancellation_reason,
+        "noShowBy": s.no_show_by,
+        "rescheduledFrom": _iso(s.rescheduled_from),
+        "createdAt": iso_z(s.created_at),
+        "updatedAt": iso_z(s.updated_at),
+    }
+
+
+def session_from_item(item: Item) -> Session:
+    times = {name: _time(item.get(name)) for name in _OPTIONAL_TIMES}
+    return Session(
+        id=item["id"],
+        mentor=MentorSummary(
+            id=item["mentorId"],
+            user_id=item["mentorUserId"],
+            name=item["mentorName"],
+            email=item.get("mentorEmail"),
+            company=item["mentorCompany"],
+            job_title=item["mentorJobTitle"],
+        ),
+        student=StudentSummary(
+            id=item["studentId"], name=item["studentName"], email=item.get("studentEmail")
+        ),
+        scheduled_at=parse_iso_z(item["scheduledAt"]),
+        duration=item["duration"],
+        status=SessionStatus(item["status"]),
+        session_type=SessionType(item["sessionType"]),
+        title=item["title"],
+        description=item.get("description"),
+        agenda_notes=item.get("agendaNotes"),
+        timezone=item["timezone"],
+        buffer_minutes=item.get("bufferMinutes", 0),
+        meeting_room=item.get("meetingRoom"),
+        meeting_link=item.get("meetingLink"),
+        session_notes=item.get("sessionNotes"),
+        started_at=times["startedAt"],
+        mentor_joined_at=times["mentorJoinedAt"],
+        student_joined_at=times["studentJoinedAt"],
+        ended_at=times["endedAt"],
+        cancelled_at=times["cancelledAt"],
+        cancelled_by=item.get("cancelledBy"),
+        cancellation_reason=item.get("cancellationReason"),
+        no_show_by=item.get("noShowBy"),
+        rescheduled_from=times["rescheduledFrom"],
+        created_at=parse_iso_z(item["createdAt"]),
+        updated_at=parse_iso_z(item["updatedAt"]),
+    )
+
+
+@dataclass(frozen=True)
+class BookingInputs:
+    """Everything a booking decision needs, read in one round trip."""
+
+    student: User | None
+    mentor: Mentor | None
+    pair_status: ConnectionStatus | None
+    replay: IdempotentReply | None
+
+
+def _cell_item(user_id: str, cell: datetime, session: Session, kind: str) -> Item:
+    return {
+        **schema.cell_key(user_id, iso_z(cell)),
+        "type": "CELL",
+        "kind": kind,
+        "sessionId": session.id,
+        "start": iso_z(session.scheduled_at),
+        "end": iso_z(session.ends_at),
+        schema.TTL_ATTRIBUTE: int((session.ends_at + CELL_RETENTION).timestamp()),
+    }
+
+
+def _reply_from_item(item: Item, now: datetime) -> IdempotentReply | None:
+    expires = datetime.fromtimestamp(item[schema.TTL_ATTRIBUTE], UTC)
+    if expires <= now:
+        return None  # TTL deletes lazily; an expired record no longer counts
+    return IdempotentReply(item["fingerprint"], item["status"], item["body"], expires)
+
+
+@dataclass(frozen=True)
+class SessionStore:
+    db: Db
+
+    def booking_inputs(
+        self, student_id: str, mentor_id: str, idempotency_key: str | None, now: datetime
+    ) -> BookingInputs:
+        keys = [schema.user_key(student_id), schema.mentor_key(mentor_id)]
+        keys.append(schema.pair_key(mentor_id, student_id))
+        if idempotency_key:
+            keys.append(schema.idempotency_key(student_id, idempotency_key))
+        found = {item["PK"]: item for item in self.db.batch_get(keys)}
+        user = found.get(keys[0]["PK"])
+        mentor = found.get(keys[1]["PK"])
+        pair = found.get(keys[2]["PK"])
+        idem = found.get(keys[3]["PK"]) if idempotency_key else None
+        return BookingInputs(
+            student=user_from_item(user) if user else None,
+            mentor=mentor_from_item(mentor) if mentor else None,
+            pair_status=ConnectionStatus(pair["status"]) if pair else None,
+            replay=_reply_from_item(idem, now) if idem else None,
+        )
+
+    def get_reply(self, student_id: str, key: str, now: datetime) -> IdempotentReply | None:
+        item = self.db.get(schema.idempotency_key(student_id, key))
+        return _reply_from_item(item, now) if item else None
+
+    def add(self, session: Session, idempotency: tuple[str, IdempotentReply] | None) -> None:
+        """Commit a booking (and, with a key, its first reply) in one transaction.
+
+        Raises:
+            SlotUnavailable: a cell of the mentor or of the student is taken.
+            NotConnected: the connection stopped being ACCEPTED meanwhile.
+            Conflict: the idempotency key was used by a concurrent request
+                (re-read the stored reply).
+        """
+        plan = _Plan(self.db.table)
+        if idempotency:
+            plan.add("idempotency", _idempotency_put(self.db.table, session, *idempotency))
+        plan.put("session", session_to_item(session))
+        for cell in mentor_cells(session):
+            kind = "S" if cell < session.ends_at else "B"
+            plan.put("mentor", _cell_item(session.mentor.user_id, cell, session, kind))
+        for cell in student_cells(session):
+            plan.put("student", _cell_item(session.student.id, cell, session, "S"))
+        plan.add("connection", _accepted_check(self.db.table, session))
+        plan.add("counter", _count(self.db.table, session.mentor.id, +1))
+        try:
+            self.db.transact(plan.actions)
+        except ClientError as exc:
+            if error_code(exc) != "TransactionCanceledException":
+                raise
+            raise _booking_error(plan.failed(exc)) from exc
+
+    def get(self, session_id: str) -> Session | None:
+        item = self.db.get(schema.session_key(session_id))
+        return session_from_item(item) if item else None
+
+    def busy(
+        self, user_id: str, start: datetime, end: datetime
+    ) -> tuple[list[Interval], list[Interval]]:
+        """The user's taken cells in [start, end), and the sessions they belong to.
+
+        One query over the user's cell partition reading only cells in range
+        (more only past DynamoDB's 1 MB page, i.e. weeks of back-to-back sessions).
+        """
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "PK = :pk AND SK BETWEEN :lo AND :hi",
+            "ExpressionAttributeValues": to_values(
+                {
+                    ":pk": schema.cell_partition(user_id),
+                    ":lo": iso_z(start - timedelta(minutes=CELL_MINUTES - 1)),
+                    ":hi": iso_z(end),
+                }
+            ),
+        }
+        items, last = self.db.query(**kwargs)
+        while last:
+            more, last = self.db.query(**kwargs, ExclusiveStartKey=last)
+            items += more
+        cells = [_cell_interval(i) for i in items]
+        sessions = {
+            (i["start"], i["end"]): Interval(parse_iso_z(i["start"]), parse_iso_z(i["end"]))
+            for i in items
+            if i["kind"] == "S"
+        }
+        return cells, sorted(sessions.values(), key=lambda iv: iv.start)
+
+    def list_for(
+        self,
+        user_id: str,
+        roles: Iterable[Role],
+        tab: Tab | None,
+        now: datetime,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[Session], str | None]:
+        roles = list(roles)
+        queries = [_tab_query(user_id, role, tab, now) for role in roles]
+        scope = f"sessions:{user_id}:{','.join(r.value for r in roles)}:{tab or 'all'}"
+        page = read_sorted(self.db, queries, limit, cursor, scope, settings().cursor_secret)
+        return [session_from_item(i) for i in page.items], page.next_cursor
+
+
+class _Plan:
+    """A transaction's actions, each tagged with what it protects."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.actions: list[dict[str, Any]] = []
+        self.roles: list[str] = []
+
+    def add(self, role: str, action: dict[str, Any]) -> None:
+        self.actions.append(action)
+        self.roles.append(role)
+
+    def put(self, role: str, item: Item) -> None:
+        self.add(
+            role,
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        )
+
+    def failed(self, exc: ClientError) -> set[str]:
+        """The roles whose conditions failed, from the cancellation reasons."""
+        codes = cancellation_codes(exc)
+        return {self.roles[n] for n, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+
+
+def _idempotency_put(
+    table: str, session: Session, key: str, first: IdempotentReply
+) -> dict[str, Any]:
+    record = {
+        **schema.idempotency_key(session.student.id, key),
+        "type": "IDEMPOTENCY",
+        "fingerprint": first.fingerprint,
+        "status": first.status,
+        "body": first.body,
+        "sessionId": session.id,
+        schema.TTL_ATTRIBUTE: int(first.expires_at.timestamp()),
+    }
+    now = first.expires_at - IDEMPOTENCY_TTL
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": to_item(record),
+            # An expired record may linger until TTL removes it; it no longer counts.
+            "ConditionExpression": "attribute_not_exists(PK) OR #ttl < :now",
+            "ExpressionAttributeNames": {"#ttl": schema.TTL_ATTRIBUTE},
+            "ExpressionAttributeValues": to_values({":now": int(now.timestamp())}),
+        }
+    }
+
+
+def _accepted_check(table: str, session: Session) -> dict[str, Any]:
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": to_item(schema.pair_key(session.mentor.id, session.student.id)),
+            "ConditionExpression": "#s = :accepted",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": to_values({":accepted": "ACCEPTED"}),
+        }
+    }
+
+
+def _count(table: str, mentor_id: str, delta: int) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": to_item(schema.mentor_key(mentor_id)),
+            "UpdateExpression": "ADD totalSessions :delta",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": to_values({":delta": delta}),
+        }
+    }
+
+
+def _cell_interval(item: Item) -> Interval:
+    start = parse_iso_z(item["SK"])
+    return Interval(start, start + timedelta(minutes=CELL_MINUTES))
+
+
+def _booking_error(failed: set[str]) -> Exception:
+    if "idempotency" in failed:
+        return DuplicateRequest("A request with this Idempotency-Key was just processed.")
+    if "connection" in failed:
+        return NotConnected("Your connection with this mentor is no longer accepted.")
+    if "counter" in failed:
+        return NotFound("No such mentor.")
+    if "student" in failed:
+        return SlotUnavailable("You already have a session at that time.")
+    if "mentor" in failed:
+        return SlotUnavailable("The mentor is not available at that time any more.")
+    return Conflict("The booking could not be saved; please try again.")
+
+
+def _tab_query(user_id: str, role: Role, tab: Tab | None, now: datetime) -> SortedQuery:
+    partition = (
+        schema.mentor_sessions(user_id) if role is Role.MENTOR else schema.student_sessions(user_id)
+    )
+    if tab is None:
+        index = schema.GSI1 if role is Role.MENTOR else schema.GSI2
+        return SortedQuery(index, partition, ascending=True)
+    index = schema.GSI4 if role is Role.MENTOR else schema.GSI5
+    a = schema.ACTIVE_BUCKET
+    names = {"#status": "status"}
+    values = {":scheduled": SessionStatus.SCHEDULED.value, ":now": iso_z(now)}
+    live = "#status = :scheduled AND endsAt > :now"
+    if tab is Tab.UPCOMING:
+        low = f"{a}#{iso_z(now - LONGEST_SESSION)}"
+        return SortedQuery(
+            index, partition, True, (low, f"{a}#~"), None, live, names, values, TAB_SLACK
+        )
+    if tab is Tab.PAST:
+        return SortedQuery(
+            index, partition, False, (f"{a}#", f"{a}#{iso_z(now)}"), None, f"NOT ({live})",
+            names, values, TAB_SLACK,
+        )  # fmt: skip
+    return SortedQuery(index, partition, False, sk_prefix=f"{schema.CANCELLED_BUCKET}#")
