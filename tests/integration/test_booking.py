@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
+from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.store.dynamo import client
 from tests.integration.conftest import (
     Api,
     Calls,
@@ -385,3 +390,58 @@ def test_round_trips(api: Api, mentor: str, calls: Calls) -> None:
     calls.reset()
     set_availability(api, "m-1")
     assert calls.operations == ["GetItem", "UpdateItem"]
+
+
+# --- contention and throttling -------------------------------------------------
+
+
+def _failing_transactions(code: str, reasons: list[dict[str, str]] | None) -> Callable[..., None]:
+    def fail(**_: object) -> None:
+        response: dict[str, Any] = {"Error": {"Code": code, "Message": "injected"}}
+        if reasons is not None:
+            response["CancellationReasons"] = reasons
+        raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
+
+    return fail
+
+
+@pytest.mark.parametrize(
+    ("code", "reasons"),
+    [
+        ("TransactionCanceledException", [{"Code": "None"}, {"Code": "TransactionConflict"}]),
+        ("ThrottlingException", None),
+        ("ProvisionedThroughputExceededException", None),
+    ],
+)
+def test_persistent_contention_or_throttling_is_503_with_retry_after(
+    api: Api, mentor: str, calls: Calls, code: str, reasons: list[dict[str, str]] | None
+) -> None:
+    client().meta.events.register(
+        "before-call.dynamodb.TransactWriteItems", _failing_transactions(code, reasons)
+    )
+    calls.reset()
+    reply = book(api, "s-1", mentor, "2026-12-02T09:00:00Z")
+    assert reply.status == 503
+    assert reply.headers["Retry-After"] == "1"
+    assert reply.code == "SERVICE_UNAVAILABLE"
+    attempts = calls.operations.count("TransactWriteItems")
+    # Contention is retried here with backoff; throttling by botocore's own retries
+    # (below the before-call hook, so it counts once).
+    assert attempts == (4 if reasons else 1)
+    assert api.get(MINE, user="s-1").body["items"] == []
+
+
+def test_contention_that_clears_is_retried_to_success(api: Api, mentor: str) -> None:
+    failures = iter([True, True, False])
+    inject = _failing_transactions(
+        "TransactionCanceledException", [{"Code": "TransactionConflict"}]
+    )
+
+    def sometimes(**kwargs: object) -> None:
+        if next(failures):
+            inject(**kwargs)
+
+    client().meta.events.register("before-call.dynamodb.TransactWriteItems", sometimes)
+    reply = book(api, "s-1", mentor, "2026-12-02T09:00:00Z")
+    assert reply.status == 201
+    assert len(api.get(MINE, user="s-1").body["items"]) == 1
