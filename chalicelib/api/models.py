@@ -98,8 +98,10 @@ class WindowIn(RequestModel):
     end: WallClock
 
 
-class WeeklyWindowIn(WindowIn):
+class WeeklyWindowIn(RequestModel):
     day: Day
+    start: WallClock
+    end: WallClock
 
 
 class DateOverrideIn(RequestModel):
@@ -218,8 +220,10 @@ class WindowOut(ResponseModel):
     end: str
 
 
-class WeeklyWindowOut(WindowOut):
+class WeeklyWindowOut(ResponseModel):
     day: str
+    start: str
+    end: str
 
 
 class DateOverrideOut(ResponseModel):
