@@ -46,3 +46,7 @@ routes.add("GET", f"{V1}/sessions/availability/{{mentor_id}}", views.get_availab
 routes.add("POST", f"{V1}/sessions/book", views.book_session, status=201)
 routes.add("GET", f"{V1}/sessions/my-sessions", views.my_sessions)
 routes.add("GET", f"{V1}/sessions/{{session_id}}", views.get_session)
+routes.add("PUT", f"{V1}/sessions/{{session_id}}/start", views.start_session)
+routes.add("PUT", f"{V1}/sessions/{{session_id}}/cancel", views.cancel_session)
+routes.add("PUT", f"{V1}/sessions/{{session_id}}/reschedule", views.reschedule_session)
+routes.add("PUT", f"{V1}/sessions/{{session_id}}/complete", views.complete_session)

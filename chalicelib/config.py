@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DEFAULT_TABLE = "careerforge-local"
 DEFAULT_JITSI = "https://meet.jit.si"
@@ -30,6 +31,39 @@ class Settings:
     cursor_secret: str
     cors_origin: str
     stage: str
+    jitsi: JitsiSigning | None = None
+
+
+@dataclass(frozen=True)
+class JitsiSigning:
+    """How to sign Jitsi room tokens (self-hosted Jitsi with JWT auth, or JaaS)."""
+
+    app_id: str
+    algorithm: str
+    key: str
+    kid: str | None
+    issuer: str
+    audience: str
+    subject: str
+
+
+def _jitsi(base_url: str) -> JitsiSigning | None:
+    app_id = _opt("JITSI_APP_ID")
+    secret = _opt("JITSI_APP_SECRET")
+    private_key = _opt("JITSI_PRIVATE_KEY")
+    kid = _opt("JITSI_KID")
+    if not app_id or not (secret or (private_key and kid)):
+        return None
+    return JitsiSigning(
+        app_id=app_id,
+        algorithm="RS256" if private_key and kid else "HS256",
+        # Environment variables cannot hold newlines everywhere: accept "\n" escapes.
+        key=private_key.replace("\\n", "\n") if private_key and kid else str(secret),
+        kid=kid if private_key else None,
+        issuer=_opt("JITSI_ISSUER") or app_id,
+        audience=_opt("JITSI_AUDIENCE") or "jitsi",
+        subject=_opt("JITSI_SUBJECT") or urlsplit(base_url).hostname or "*",
+    )
 
 
 def _opt(name: str) -> str | None:
@@ -50,6 +84,7 @@ def settings() -> Settings:
     endpoint = _opt("DYNAMODB_ENDPOINT_URL")
     if endpoint is None and local:
         endpoint = f"http://127.0.0.1:{_opt('DYNAMODB_PORT') or DEFAULT_DYNAMODB_PORT}"
+    jitsi_base = (_opt("JITSI_BASE_URL") or DEFAULT_JITSI).rstrip("/")
     return Settings(
         table_name=_opt("TABLE_NAME") or DEFAULT_TABLE,
         dynamodb_endpoint_url=endpoint,
@@ -58,7 +93,8 @@ def settings() -> Settings:
         jwks_url=_opt("AUTH_JWKS_URL"),
         issuer=_opt("AUTH_ISSUER"),
         audience=_opt("AUTH_AUDIENCE"),
-        jitsi_base_url=(_opt("JITSI_BASE_URL") or DEFAULT_JITSI).rstrip("/"),
+        jitsi_base_url=jitsi_base,
+        jitsi=_jitsi(jitsi_base),
         # Cursors are signed so a tampered one is refused; the key must be the
         # same on every Lambda instance, hence configuration, not randomness.
         cursor_secret=_opt("CURSOR_SECRET") or jwt_secret or "careerforge-cursor",

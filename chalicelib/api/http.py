@@ -27,16 +27,19 @@ M = TypeVar("M", bound=BaseModel)
 View = Callable[..., BaseModel | Response]
 
 
-def parse_body(request: Request, model: type[M]) -> M:
+def parse_body(request: Request, model: type[M], *, optional: bool = False) -> M:
     """The request's JSON body as ``model``.
 
     Chalice answers a media type other than JSON with 415 before the view
-    runs, and the middleware refuses bodies over 64 KiB.
+    runs, and the middleware refuses bodies over 64 KiB. With ``optional``,
+    no body at all means an empty object.
 
     Raises:
         ValidationFailed: malformed JSON or a body that breaks the schema.
     """
     raw = request.raw_body or b""
+    if optional and not raw.strip():
+        return model.model_validate({})
     if not raw.strip():
         raise ValidationFailed(
             "A JSON body is required.", [FieldError("body", "a JSON object is required")]

@@ -128,6 +128,20 @@ class BookIn(RequestModel):
     timezone: TimeZoneName
 
 
+class CancelIn(RequestModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class RescheduleIn(RequestModel):
+    scheduled_at: AwareDatetime
+    duration: Literal[30, 60, 90] | None = None
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class CompleteIn(RequestModel):
+    session_notes: Text2000 | None = None
+
+
 class PageQuery(QueryModel):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = None

@@ -189,6 +189,30 @@ def get_session(v: Views, session_id: str) -> models.SessionOut:
     return session_out(sessions.get_session(v.ctx, caller(v.request), path_id(session_id)))
 
 
+def start_session(v: Views, session_id: str) -> models.SessionOut:
+    return session_out(sessions.start(v.ctx, caller(v.request), path_id(session_id)))
+
+
+def cancel_session(v: Views, session_id: str) -> models.SessionOut:
+    body = parse_body(v.request, models.CancelIn)
+    return session_out(sessions.cancel(v.ctx, caller(v.request), path_id(session_id), body.reason))
+
+
+def reschedule_session(v: Views, session_id: str) -> models.SessionOut:
+    body = parse_body(v.request, models.RescheduleIn)
+    moved = sessions.reschedule(
+        v.ctx, caller(v.request), path_id(session_id), body.scheduled_at, body.duration
+    )
+    return session_out(moved)
+
+
+def complete_session(v: Views, session_id: str) -> models.SessionOut:
+    body = parse_body(v.request, models.CompleteIn, optional=True)
+    return session_out(
+        sessions.complete(v.ctx, caller(v.request), path_id(session_id), body.session_notes)
+    )
+
+
 # --- shaping ----------------------------------------------------------------
 
 

@@ -106,3 +106,11 @@ class DuplicateRequest(Conflict):
     """A concurrent request with the same Idempotency-Key committed first."""
 
     code = "DUPLICATE_REQUEST"
+
+
+class JoinWindowClosed(Conflict):
+    code = "JOIN_WINDOW_CLOSED"
+
+
+class CancellationWindowClosed(Conflict):
+    code = "CANCELLATION_WINDOW_CLOSED"

@@ -17,6 +17,9 @@ from chalicelib.domain.people import Mentor, User
 
 DURATIONS = (30, 60, 90)
 IDEMPOTENCY_TTL = timedelta(hours=24)
+# Finalizing waits this long after a session's scheduled end (SPEC §7).
+FINALIZE_GRACE = timedelta(minutes=30)
+_ID_SEPARATOR = "_"
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 
 
@@ -114,8 +117,36 @@ class Session:
     def ends_at(self) -> datetime:
         return self.scheduled_at + timedelta(minutes=self.duration)
 
+    @property
+    def due_at(self) -> datetime:
+        """When the finalize job may settle this session if it is still SCHEDULED."""
+        return self.ends_at + FINALIZE_GRACE
+
+    def role_of(self, user_id: str) -> Role | None:
+        if user_id == self.mentor.user_id:
+            return Role.MENTOR
+        if user_id == self.student.id:
+            return Role.STUDENT
+        return None
+
     def has_participant(self, user_id: str) -> bool:
         return user_id in (self.mentor.user_id, self.student.id)
+
+
+def new_session_id(mentor_id: str, unique: str) -> str:
+    """A session id that names its mentor.
+
+    Reading a session and its mentor's profile (for a reschedule's
+    availability check) then takes one batched round trip instead of two.
+    Mentor ids never contain the separator.
+    """
+    return f"{mentor_id}{_ID_SEPARATOR}{unique[:20]}"
+
+
+def mentor_id_of(session_id: str) -> str | None:
+    """The mentor id inside a session id, or None for an id of another shape."""
+    mentor_id, sep, unique = session_id.rpartition(_ID_SEPARATOR)
+    return mentor_id if sep and mentor_id and unique else None
 
 
 def meeting_for(

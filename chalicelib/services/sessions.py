@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from chalicelib.config import settings
 from chalicelib.domain import availability as slots
+from chalicelib.domain import lifecycle
 from chalicelib.domain import sessions as rules
 from chalicelib.domain.availability import Availability, Interval
 from chalicelib.domain.clock import iso_z
@@ -30,7 +31,7 @@ from chalicelib.domain.sessions import (
     Tab,
 )
 from chalicelib.domain.zones import zone
-from chalicelib.services import Context
+from chalicelib.services import Context, jitsi
 
 # 128 random bits, URL-safe: the room name is the only key to a Jitsi room.
 ROOM_SECRET_BYTES = 16
@@ -146,7 +147,7 @@ def book(
         raise NotFound("No such mentor.")
     if inputs.student is None:
         raise NotConnected("You need an accepted connection with this mentor to book a session.")
-    session_id = ctx.ids()
+    session_id = rules.new_session_id(inputs.mentor.id, ctx.ids())
     meeting = rules.meeting_for(
         request.session_type,
         session_id,
@@ -195,3 +196,45 @@ def get_session(ctx: Context, caller: Identity, session_id: str) -> Session:
     if session is None or not session.has_participant(caller.user_id):
         raise NotFound("No such session.")
     return session
+
+
+def start(ctx: Context, caller: Identity, session_id: str) -> Session:
+    """Record the caller's join and return the session with their meeting link (2 round trips)."""
+    session, role = lifecycle.participant(ctx.store.sessions.get(session_id), caller.user_id)
+    now = ctx.clock()
+    joined = lifecycle.join(session, role, now)
+    if joined is not session:
+        attribute = "mentorJoinedAt" if role is Role.MENTOR else "studentJoinedAt"
+        joined = ctx.store.sessions.record_join(session, joined, attribute)
+    link = jitsi.signed_link(joined, role, settings().jitsi, now)
+    return replace(joined, meeting_link=link)
+
+
+def cancel(ctx: Context, caller: Identity, session_id: str, reason: str) -> Session:
+    """Cancel and free the time of mentor and student (2 round trips)."""
+    session, role = lifecycle.participant(ctx.store.sessions.get(session_id), caller.user_id)
+    cancelled = lifecycle.cancel(session, role, reason, ctx.clock())
+    ctx.store.sessions.cancel(session, cancelled)
+    return cancelled
+
+
+def reschedule(
+    ctx: Context, caller: Identity, session_id: str, new_start: datetime, duration: int | None
+) -> Session:
+    """Move the session under every booking rule, atomically (2 round trips)."""
+    found, mentor = ctx.store.sessions.get_with_mentor(session_id)
+    session, role = lifecycle.participant(found, caller.user_id)
+    if mentor is None:
+        raise NotFound("The mentor of this session no longer exists.")
+    moved = lifecycle.reschedule(session, role, mentor, new_start, duration, ctx.clock())
+    ctx.store.sessions.reschedule(session, moved)
+    return moved
+
+
+def complete(ctx: Context, caller: Identity, session_id: str, notes: str | None) -> Session:
+    """The mentor marks the session done (2 round trips)."""
+    session, role = lifecycle.participant(ctx.store.sessions.get(session_id), caller.user_id)
+    now = ctx.clock()
+    done = lifecycle.complete(session, role, notes, now)
+    ctx.store.sessions.complete(session, done, now)
+    return done

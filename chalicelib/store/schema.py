@@ -12,7 +12,7 @@ connection by id                       PK=CONN#{id} SK=CONN         connection
 a mentor's connections, newest first   GSI1 MCONN#{mentorUserId}    connection
 a student's connections, newest first  GSI2 SCONN#{userId}          connection
 the live connection of a pair          PK=PAIR#{mentorId}#{userId}  pair lock (status, connId)
-session by id                          PK=SESSION#{id} SK=SESSION   session
+session by id (id = {mentorId}_{rnd})  PK=SESSION#{id} SK=SESSION   session
 a mentor's sessions by time (all)      GSI1 MSESS#{mentorUserId}    session
 a student's sessions by time (all)     GSI2 SSESS#{userId}          session
 a mentor's sessions by tab and time    GSI4 MSESS#.. / TABSK        session (A#/X# + time)
@@ -141,6 +141,7 @@ def student_sessions(student_id: str) -> str:
     return f"SSESS#{student_id}"
 
 
+DUE_PARTITION = "DUE"
 ACTIVE_BUCKET = "A"
 CANCELLED_BUCKET = "X"
 

@@ -24,6 +24,7 @@ from chalicelib.domain.connections import ConnectionStatus
 from chalicelib.domain.errors import (
     Conflict,
     DuplicateRequest,
+    InvalidState,
     NotConnected,
     NotFound,
     SlotUnavailable,
@@ -40,10 +41,22 @@ from chalicelib.domain.sessions import (
     StudentSummary,
     Tab,
     mentor_cells,
+    mentor_id_of,
     student_cells,
 )
 from chalicelib.store import schema
-from chalicelib.store.dynamo import Db, Item, cancellation_codes, error_code, to_item, to_values
+from chalicelib.store.dynamo import (
+    Db,
+    Item,
+    cancellation_codes,
+    error_code,
+    from_item,
+    merge_expression,
+    raise_unavailable_if_throttled,
+    set_fields,
+    to_item,
+    to_values,
+)
 from chalicelib.store.pages import SortedQuery, read_sorted
 from chalicelib.store.people import mentor_from_item, user_from_item
 
@@ -78,6 +91,13 @@ def bucket_of(status: SessionStatus) -> str:
     return schema.CANCELLED_BUCKET if status is SessionStatus.CANCELLED else schema.ACTIVE_BUCKET
 
 
+def due_keys(s: Session) -> dict[str, str]:
+    """The sparse due-index keys: present only while the session is SCHEDULED."""
+    if s.status is not SessionStatus.SCHEDULED:
+        return {}
+    return {"GSI3PK": schema.DUE_PARTITION, "GSI3SK": f"{iso_z(s.due_at)}#{s.id}"}
+
+
 def session_to_item(s: Session) -> Item:
     start = iso_z(s.scheduled_at)
     return {
@@ -87,6 +107,7 @@ def session_to_item(s: Session) -> Item:
         "GSI2PK": schema.student_sessions(s.student.id),
         "GSI2SK": f"{start}#{s.id}",
         schema.TAB_SK: schema.tab_sort(bucket_of(s.status), start, s.id),
+        **due_keys(s),
         "type": "SESSION",
         "id": s.id,
         "mentorId": s.mentor.id,
@@ -249,6 +270,119 @@ class SessionStore:
                 raise
             raise _booking_error(plan.failed(exc)) from exc
 
+    def get_with_mentor(self, session_id: str) -> tuple[Session | None, Mentor | None]:
+        """A session and its mentor's profile, in one round trip."""
+        keys = [schema.session_key(session_id)]
+        mentor_id = mentor_id_of(session_id)
+        if mentor_id:
+            keys.append(schema.mentor_key(mentor_id))
+        session: Session | None = None
+        mentor: Mentor | None = None
+        for item in self.db.batch_get(keys):
+            if item["type"] == "SESSION":
+                session = session_from_item(item)
+            else:
+                mentor = mentor_from_item(item)
+        if session and mentor and session.mentor.id != mentor.id:
+            mentor = None
+        return session, mentor
+
+    def record_join(self, before: Session, after: Session, joined_attribute: str) -> Session:
+        """Write a participant's first join; a concurrent identical join is not an error."""
+        update = _session_change(before, after)
+        update["ConditionExpression"] += f" AND attribute_not_exists({joined_attribute})"
+        try:
+            out = self.db.client.update_item(
+                TableName=self.db.table,
+                Key=to_item(schema.session_key(before.id)),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                **update,
+            )
+        except ClientError as exc:
+            raise_unavailable_if_throttled(exc)
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise
+            current: dict[str, Any] | None = exc.response.get("Item")  # type: ignore[assignment]
+            now_item = session_from_item(from_item(current)) if current else None
+            if (
+                now_item
+                and now_item.status is SessionStatus.SCHEDULED
+                and (now_item.scheduled_at == before.scheduled_at)
+            ):
+                return now_item
+            raise InvalidState(_CHANGED) from exc
+        return session_from_item(from_item(out["Attributes"]))
+
+    def cancel(self, before: Session, after: Session) -> None:
+        """Cancel: the session, the release of every cell and the counter, atomically."""
+        plan = _Plan(self.db.table)
+        plan.add("session", _session_update(self.db.table, before, after))
+        for (user, cell), _ in _cells_of(before).items():
+            key = to_item(schema.cell_key(user, cell))
+            plan.add(
+                "cells", {"Delete": {"TableName": self.db.table, "Key": key, **_owned_by(before)}}
+            )
+        plan.add("counter", _count(self.db.table, before.mentor.id, -1))
+        self._commit(plan)
+
+    def reschedule(self, before: Session, after: Session) -> None:
+        """Move the session and its cells in one transaction.
+
+        A cell both times need is updated in place (a transaction may not
+        touch one item twice); cells only the old time had are deleted, cells
+        only the new time needs are put with ``attribute_not_exists``.
+        """
+        old, new = _cells_of(before), _cells_of(after)
+        plan = _Plan(self.db.table)
+        plan.add("session", _session_update(self.db.table, before, after))
+        for key in old.keys() - new.keys():
+            item_key = to_item(schema.cell_key(*key))
+            plan.add(
+                "cells",
+                {"Delete": {"TableName": self.db.table, "Key": item_key, **_owned_by(before)}},
+            )
+        for key, (cell, kind, whose) in new.items():
+            item = _cell_item(key[0], cell, after, kind)
+            if key in old:
+                fields = {k: item[k] for k in ("kind", "start", "end", schema.TTL_ATTRIBUTE)}
+                update = merge_expression(set_fields(fields), **_owned_by(before))
+                plan.add(
+                    "cells",
+                    {
+                        "Update": {
+                            "TableName": self.db.table,
+                            "Key": to_item(schema.cell_key(*key)),
+                            **update,
+                        }
+                    },
+                )
+            else:
+                plan.put(whose, item)
+        plan.add("connection", _accepted_check(self.db.table, after))
+        self._commit(plan)
+
+    def complete(self, before: Session, after: Session, now: datetime) -> None:
+        """Mark complete, if still SCHEDULED, unmoved and started."""
+        change = _session_change(before, after, scheduledAt=("<=", iso_z(now)))
+        try:
+            self.db.update(schema.session_key(before.id), **change)
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise InvalidState(_CHANGED) from exc
+            raise
+
+    def _commit(self, plan: _Plan) -> None:
+        try:
+            self.db.transact(plan.actions)
+        except ClientError as exc:
+            if error_code(exc) != "TransactionCanceledException":
+                raise
+            failed = plan.failed(exc)
+            if "session" in failed or "cells" in failed:
+                raise InvalidState(_CHANGED) from exc
+            raise _booking_error(failed) from exc
+
     def get(self, session_id: str) -> Session | None:
         item = self.db.get(schema.session_key(session_id))
         return session_from_item(item) if item else None
@@ -297,6 +431,9 @@ class SessionStore:
         scope = f"sessions:{user_id}:{','.join(r.value for r in roles)}:{tab or 'all'}"
         page = read_sorted(self.db, queries, limit, cursor, scope, settings().cursor_secret)
         return [session_from_item(i) for i in page.items], page.next_cursor
+
+
+_CHANGED = "The session changed at the same time; reload it and try again."
 
 
 class _Plan:
@@ -416,7 +553,78 @@ def _tab_query(user_id: str, role: Role, tab: Tab | None, now: datetime) -> Sort
         )
     if tab is Tab.PAST:
         return SortedQuery(
-            index, partition, False, (f"{a}#", f"{a}#{iso_z(now)}"), None, f"NOT ({live})",
+            index, partition, False, (f"{a}#", f"{a}#{iso_z(now)}#~"), None, f"NOT ({live})",
             names, values, TAB_SLACK,
         )  # fmt: skip
     return SortedQuery(index, partition, False, sk_prefix=f"{schema.CANCELLED_BUCKET}#")
+
+
+def _diff_update(before: Session, after: Session) -> dict[str, Any]:
+    """UpdateItem arguments that turn the stored ``before`` into ``after``.
+
+    Derived from the two item forms, so every attribute a change touches,
+    index keys included (tab bucket, due index, time order), moves with it.
+    """
+    old, new = session_to_item(before), session_to_item(after)
+    changed = {k: v for k, v in new.items() if old.get(k) != v}
+    removed = [k for k in old if k not in new]
+    names = {f"#f{n}": key for n, key in enumerate([*changed, *removed])}
+    by_name = {key: alias for alias, key in names.items()}
+    clauses = []
+    if changed:
+        clauses.append("SET " + ", ".join(f"{by_name[k]} = :v{n}" for n, k in enumerate(changed)))
+    if removed:
+        clauses.append("REMOVE " + ", ".join(by_name[k] for k in removed))
+    update: dict[str, Any] = {
+        "UpdateExpression": " ".join(clauses),
+        "ExpressionAttributeNames": names,
+    }
+    if changed:
+        values = {f":v{n}": value for n, value in enumerate(changed.values())}
+        update["ExpressionAttributeValues"] = to_values(values)
+    return update
+
+
+def _still_as_read(before: Session, **extra: Any) -> dict[str, Any]:
+    """The condition that the session is still SCHEDULED at the time it was read."""
+    condition = "#cs = :cs AND #ct = :ct"
+    names = {"#cs": "status", "#ct": "scheduledAt"}
+    values = {":cs": SessionStatus.SCHEDULED.value, ":ct": iso_z(before.scheduled_at)}
+    for n, (attribute, (operator, value)) in enumerate(extra.items()):
+        condition += f" AND #c{n} {operator} :c{n}"
+        names[f"#c{n}"] = attribute
+        values[f":c{n}"] = value
+    return {
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": to_values(values),
+    }
+
+
+def _session_change(before: Session, after: Session, **extra: Any) -> dict[str, Any]:
+    """The conditional update from ``before`` to ``after`` (without table and key)."""
+    return merge_expression(_diff_update(before, after), **_still_as_read(before, **extra))
+
+
+def _session_update(table: str, before: Session, after: Session) -> dict[str, Any]:
+    """The same as one action of a transaction."""
+    key = to_item(schema.session_key(before.id))
+    return {"Update": {"TableName": table, "Key": key, **_session_change(before, after)}}
+
+
+def _cells_of(session: Session) -> dict[tuple[str, str], tuple[datetime, str, str]]:
+    """Every reservation cell of a session: (user, cell) -> (cell start, kind, whose)."""
+    found: dict[tuple[str, str], tuple[datetime, str, str]] = {}
+    for cell in mentor_cells(session):
+        kind = "S" if cell < session.ends_at else "B"
+        found[(session.mentor.user_id, iso_z(cell))] = (cell, kind, "mentor")
+    for cell in student_cells(session):
+        found[(session.student.id, iso_z(cell))] = (cell, "S", "student")
+    return found
+
+
+def _owned_by(session: Session) -> dict[str, Any]:
+    return {
+        "ConditionExpression": "sessionId = :sid",
+        "ExpressionAttributeValues": to_values({":sid": session.id}),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,25 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def _refuse_scan(**_: Any) -> None:
     raise AssertionError("a request path called Scan")
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make in-process moto handle one request at a time, as DynamoDB's own calls are atomic.
+
+    moto takes no lock around a transaction, so threads racing in process would
+    test moto's races instead of ours (``make run`` serializes its server the same way).
+    """
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    original = BotocoreStubber.process_request
+
+    def one_at_a_time(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", one_at_a_time)
 
 
 @dataclass
