@@ -32,6 +32,7 @@ class Settings:
     cors_origin: str
     stage: str
     jitsi: JitsiSigning | None = None
+    local_clock_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,4 +101,6 @@ def settings() -> Settings:
         cursor_secret=_opt("CURSOR_SECRET") or jwt_secret or "careerforge-cursor",
         cors_origin=_opt("CORS_ALLOW_ORIGIN") or "*",
         stage=stage,
+        # A developer's time machine: only the local stage ever reads it.
+        local_clock_file=_opt("LOCAL_CLOCK_FILE") if local else None,
     )

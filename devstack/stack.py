@@ -122,13 +122,28 @@ class LocalStack:
         return f"http://{HOST}:{self.api_port}"
 
     @property
+    def clock_file(self) -> Path:
+        return ROOT / ".devstack" / f"clock-offset-{self.api_port}"
+
+    def travel(self, seconds: float) -> None:
+        """Move the running API's clock by ``seconds`` from real time (0 to come back)."""
+        self.clock_file.parent.mkdir(exist_ok=True)
+        self.clock_file.write_text(str(seconds))
+
+    @property
     def db_url(self) -> str:
         return f"http://{HOST}:{self.db_port}"
 
     def child_env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(self.env)
-        env.update({"STAGE": "local", "DYNAMODB_ENDPOINT_URL": self.db_url})
+        env.update(
+            {
+                "STAGE": "local",
+                "DYNAMODB_ENDPOINT_URL": self.db_url,
+                "LOCAL_CLOCK_FILE": str(self.clock_file),
+            }
+        )
         env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         env.setdefault("AWS_ACCESS_KEY_ID", "local")
         env.setdefault("AWS_SECRET_ACCESS_KEY", "local")
@@ -174,9 +189,8 @@ class LocalStack:
             )
             _wait("the DynamoDB emulator", lambda: _accepts(self.db_port), db, 30)
             seeded = self._admin("create-table") + self._admin("seed-demo")
-            chalice = str(Path(sys.executable).parent / "chalice")
             args = [
-                chalice,
+                str(chalice_launcher()),
                 "local",
                 "--stage",
                 "local",
@@ -207,6 +221,7 @@ class LocalStack:
         for proc in reversed(self.processes):
             _terminate(proc)
         self.processes.clear()
+        self.clock_file.unlink(missing_ok=True)
 
 
 def _terminate(proc: subprocess.Popen[bytes]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 Clock = Callable[[], datetime]
 
@@ -11,6 +11,11 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """Now, in UTC, to the second (the API's resolution)."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def shifted(clock: Clock, seconds: float) -> Clock:
+    """``clock`` moved by ``seconds`` (local time travel; see ``Views.live``)."""
+    return lambda: (clock() + timedelta(seconds=seconds)).replace(microsecond=0)
 
 
 def iso_z(moment: datetime) -> str:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from chalicelib.domain.clock import parse_iso_z
 from tests.integration.conftest import Api, Calls, make_mentor
 
 
@@ -164,3 +170,22 @@ def test_known_user_reads_me_in_one_round_trip(api: Api, calls: Calls) -> None:
     calls.reset()
     api.get("/api/v1/me", user="u-1")
     assert calls.operations == ["GetItem"]
+
+
+def test_local_time_travel_is_ignored_outside_the_local_stage(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ten_years = 10 * 365 * 24 * 3600
+    offset = tmp_path / "offset"
+    offset.write_text(str(ten_years))
+    monkeypatch.setenv("LOCAL_CLOCK_FILE", str(offset))
+
+    def shift() -> float:
+        served = parse_iso_z(api.get("/api/v1/health").body["time"])
+        return (served - datetime.now(UTC)).total_seconds()
+
+    monkeypatch.setenv("STAGE", "prod")
+    assert abs(shift()) < 60
+    monkeypatch.setenv("STAGE", "local")
+    monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", "http://127.0.0.1:9")  # health needs no table
+    assert abs(shift() - ten_years) < 60
