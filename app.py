@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig
+from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Cron, Rate
 
+from chalicelib import jobs
 from chalicelib.api import auth, views
 from chalicelib.api.http import Routes, problem_middleware
 
@@ -50,3 +51,13 @@ routes.add("PUT", f"{V1}/sessions/{{session_id}}/start", views.start_session)
 routes.add("PUT", f"{V1}/sessions/{{session_id}}/cancel", views.cancel_session)
 routes.add("PUT", f"{V1}/sessions/{{session_id}}/reschedule", views.reschedule_session)
 routes.add("PUT", f"{V1}/sessions/{{session_id}}/complete", views.complete_session)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def finalize_sessions(event: CloudWatchEvent) -> dict[str, object]:
+    return jobs.run_finalize(remaining=jobs.remaining_of(event.context))
+
+
+@app.schedule(Cron(30, 3, "*", "*", "?", "*"))
+def recalculate_mentor_stats(event: CloudWatchEvent) -> dict[str, object]:
+    return jobs.run_recalculate(remaining=jobs.remaining_of(event.context))

@@ -7,14 +7,15 @@ defaults point at the emulator that ``make run`` starts.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from chalicelib import demo
+from chalicelib import demo, jobs
 from chalicelib.config import settings
 from chalicelib.domain.clock import system_clock
 from chalicelib.store.tables import create_table
@@ -44,6 +45,13 @@ def mint_token(user_id: str, name: str | None, email: str | None, hours: float) 
     return jwt.encode(claims, cfg.jwt_secret, algorithm="HS256")
 
 
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give an offset, e.g. 2026-12-01T09:00:00Z")
+    return moment.astimezone(UTC)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     create = sub.add_parser("create-table", help="create the table (keys and GSIs)")
     create.add_argument("--wait", type=float, default=30, help="seconds to wait for ACTIVE")
     sub.add_parser("seed-demo", help="load the demo mentor, student and connection")
+    finalize = sub.add_parser("finalize", help="run the finalize job once")
+    finalize.add_argument(
+        "--now", type=_instant, help="the job's clock, ISO 8601 with an offset (default: now)"
+    )
+    sub.add_parser("recalculate-stats", help="recount every mentor's statistics")
     return parser
 
 
@@ -68,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "seed-demo":
         for line in demo.seed():
             print(line)
+    elif args.command == "finalize":
+        print(json.dumps(jobs.run_finalize(args.now), sort_keys=True))
+    elif args.command == "recalculate-stats":
+        print(json.dumps(jobs.run_recalculate(), sort_keys=True))
     return 0
 
 

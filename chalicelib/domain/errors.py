@@ -114,3 +114,9 @@ class JoinWindowClosed(Conflict):
 
 class CancellationWindowClosed(Conflict):
     code = "CANCELLATION_WINDOW_CLOSED"
+
+
+class ChangedMeanwhile(Conflict):
+    """Something read for a decision changed before the write; read again and retry."""
+
+    code = "CHANGED_MEANWHILE"

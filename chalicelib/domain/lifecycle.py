@@ -141,3 +141,24 @@ def complete(session: Session, role: Role, notes: str | None, now: datetime) -> 
         session_notes=notes,
         updated_at=now,
     )
+
+
+def finalize(session: Session, now: datetime) -> Session:
+    """A due SCHEDULED session settled: COMPLETED if both joined, else NO_SHOW.
+
+    Raises:
+        InvalidState: not SCHEDULED, or not more than 30 minutes past its end.
+    """
+    _scheduled(session, "finalized")
+    if now <= session.due_at:
+        raise InvalidState("A session is finalized more than 30 minutes after its end.")
+    mentor_came = session.mentor_joined_at is not None
+    student_came = session.student_joined_at is not None
+    if mentor_came and student_came:
+        return replace(
+            session, status=SessionStatus.COMPLETED, ended_at=session.ends_at, updated_at=now
+        )
+    absent = (
+        "BOTH" if not (mentor_came or student_came) else "MENTOR" if student_came else "STUDENT"
+    )
+    return replace(session, status=SessionStatus.NO_SHOW, no_show_by=absent, updated_at=now)

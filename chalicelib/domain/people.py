@@ -58,12 +58,16 @@ class Mentor:
     bio: str
     expertise: tuple[str, ...]
     timezone: str
-    total_sessions: int
     created_at: datetime
     updated_at: datetime
     stats: MentorStats = field(default_factory=MentorStats)
     email: str | None = None
     availability: Availability | None = None
+
+    @property
+    def total_sessions(self) -> int:
+        """Booked and not cancelled: the profile's headline count."""
+        return self.stats.total_sessions
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,6 @@ def new_mentor(mentor_id: str, user: User, change: ProfileChange, now: datetime)
         bio=change.bio or "",
         expertise=change.expertise or (),
         timezone=change.timezone,
-        total_sessions=0,
         created_at=now,
         updated_at=now,
     )

@@ -14,12 +14,14 @@ from chalicelib.domain import sessions as rules
 from chalicelib.domain.availability import Availability, Interval
 from chalicelib.domain.clock import iso_z
 from chalicelib.domain.errors import (
+    ChangedMeanwhile,
     DuplicateRequest,
     FieldError,
     Forbidden,
     IdempotencyKeyReused,
     NotConnected,
     NotFound,
+    Unavailable,
     ValidationFailed,
 )
 from chalicelib.domain.identity import Identity
@@ -35,6 +37,7 @@ from chalicelib.services import Context, jitsi
 
 # 128 random bits, URL-safe: the room name is the only key to a Jitsi room.
 ROOM_SECRET_BYTES = 16
+_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -232,9 +235,16 @@ def reschedule(
 
 
 def complete(ctx: Context, caller: Identity, session_id: str, notes: str | None) -> Session:
-    """The mentor marks the session done (2 round trips)."""
-    session, role = lifecycle.participant(ctx.store.sessions.get(session_id), caller.user_id)
-    now = ctx.clock()
-    done = lifecycle.complete(session, role, notes, now)
-    ctx.store.sessions.complete(session, done, now)
-    return done
+    """The mentor marks the session done, counting it in their stats (2 round trips)."""
+    for _ in range(_ATTEMPTS):
+        found, mentor = ctx.store.sessions.get_with_mentor(session_id)
+        session, role = lifecycle.participant(found, caller.user_id)
+        now = ctx.clock()
+        done = lifecycle.complete(session, role, notes, now)
+        last = mentor.stats.last_session_at if mentor else None
+        try:
+            ctx.store.sessions.settle(session, done, last, scheduledAt=("<=", iso_z(now)))
+        except ChangedMeanwhile:
+            continue
+        return done
+    raise Unavailable("This mentor's sessions are changing fast; retry shortly.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -60,18 +61,29 @@ def user_from_item(item: Item) -> User:
     )
 
 
-def stats_from_item(raw: dict[str, Any] | None) -> MentorStats:
-    raw = raw or {}
-    last = raw.get("lastSessionAt")
-    return MentorStats(
-        total_sessions=raw.get("totalSessions", 0),
-        completed_sessions=raw.get("completedSessions", 0),
-        cancelled_sessions=raw.get("cancelledSessions", 0),
-        no_show_sessions=raw.get("noShowSessions", 0),
-        mentor_no_shows=raw.get("mentorNoShows", 0),
-        upcoming_sessions=raw.get("upcomingSessions", 0),
-        last_session_at=parse_iso_z(last) if last else None,
-    )
+# Mentor statistics are top-level counters on the mentor item, so one
+# UpdateExpression can ADD to several of them inside a session's transaction.
+STAT_ATTRIBUTES = {
+    "total_sessions": "totalSessions",
+    "completed_sessions": "completedSessions",
+    "cancelled_sessions": "cancelledSessions",
+    "no_show_sessions": "noShowSessions",
+    "mentor_no_shows": "mentorNoShows",
+    "upcoming_sessions": "upcomingSessions",
+}
+
+
+def stats_from_item(item: Item) -> MentorStats:
+    last = item.get("lastSessionAt")
+    counts = {name: int(item.get(attribute, 0)) for name, attribute in STAT_ATTRIBUTES.items()}
+    return MentorStats(**counts, last_session_at=parse_iso_z(last) if last else None)
+
+
+def stats_to_item(stats: MentorStats) -> Item:
+    return {
+        **{attribute: getattr(stats, name) for name, attribute in STAT_ATTRIBUTES.items()},
+        "lastSessionAt": iso_z(stats.last_session_at) if stats.last_session_at else None,
+    }
 
 
 def mentor_to_item(mentor: Mentor) -> Item:
@@ -89,8 +101,7 @@ def mentor_to_item(mentor: Mentor) -> Item:
         "bio": mentor.bio,
         "expertise": list(mentor.expertise),
         "timezone": mentor.timezone,
-        "totalSessions": mentor.total_sessions,
-        "stats": {},
+        **stats_to_item(mentor.stats),
         "availability": availability_to_item(mentor.availability),
         "createdAt": iso_z(mentor.created_at),
         "updatedAt": iso_z(mentor.updated_at),
@@ -107,10 +118,9 @@ def mentor_from_item(item: Item) -> Mentor:
         bio=item.get("bio", ""),
         expertise=tuple(item.get("expertise", [])),
         timezone=item["timezone"],
-        total_sessions=item.get("totalSessions", 0),
         created_at=parse_iso_z(item["createdAt"]),
         updated_at=parse_iso_z(item["updatedAt"]),
-        stats=stats_from_item(item.get("stats")),
+        stats=stats_from_item(item),
         email=item.get("email"),
         availability=availability_from_item(item.get("availability")),
     )
@@ -302,6 +312,66 @@ class PeopleStore:
             schema.mentor_key(mentor_id),
             **merge_expression(set_fields(fields), ConditionExpression="attribute_exists(PK)"),
         )
+
+    def mentors(self, mentor_ids: Iterable[str]) -> dict[str, Mentor]:
+        """Mentor profiles by id, 100 to a round trip."""
+        ids = sorted(set(mentor_ids))
+        found: dict[str, Mentor] = {}
+        for n in range(0, len(ids), 100):
+            keys = [schema.mentor_key(i) for i in ids[n : n + 100]]
+            found.update((m.id, m) for m in map(mentor_from_item, self.db.batch_get(keys)))
+        return found
+
+    def directory_pages(self, page_size: int = 100) -> Iterator[list[Mentor]]:
+        """Every mentor, a page at a time (a query on the directory index, never a scan)."""
+        kwargs: dict[str, Any] = {
+            "IndexName": schema.GSI1,
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": to_values({":pk": schema.MENTOR_DIRECTORY}),
+            "Limit": page_size,
+        }
+        while True:
+            items, last = self.db.query(**kwargs)
+            yield [mentor_from_item(i) for i in items]
+            if not last:
+                return
+            kwargs["ExclusiveStartKey"] = last
+
+    def correct_stats(self, mentor_id: str, fresh: MentorStats, seen: MentorStats) -> bool:
+        """Overwrite the counters with a recount, if they still hold what was read.
+
+        Returns False (writing nothing) when a session changed them meanwhile.
+        """
+        new, old = stats_to_item(fresh), stats_to_item(seen)
+        names = {f"#a{n}": attribute for n, attribute in enumerate(new)}
+        alias = {attribute: name for name, attribute in names.items()}
+        values: dict[str, Any] = {}
+        sets, removes, checks = [], [], ["attribute_exists(PK)"]
+        for n, (attribute, value) in enumerate(new.items()):
+            if value is None:
+                removes.append(alias[attribute])
+            else:
+                sets.append(f"{alias[attribute]} = :n{n}")
+                values[f":n{n}"] = value
+            if old[attribute] is None:
+                checks.append(f"attribute_not_exists({alias[attribute]})")
+            else:
+                checks.append(f"{alias[attribute]} = :o{n}")
+                values[f":o{n}"] = old[attribute]
+        update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            self.db.update(
+                schema.mentor_key(mentor_id),
+                UpdateExpression=update,
+                ConditionExpression=" AND ".join(checks),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_values(values),
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def list_mentors(self, limit: int, cursor: str | None) -> tuple[list[Mentor], str | None]:
         page: Page = read_sorted(

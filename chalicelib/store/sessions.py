@@ -18,10 +18,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.config import settings
+from chalicelib.domain import stats
 from chalicelib.domain.availability import CELL_MINUTES, Interval
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.connections import ConnectionStatus
 from chalicelib.domain.errors import (
+    ChangedMeanwhile,
     Conflict,
     DuplicateRequest,
     InvalidState,
@@ -58,7 +60,7 @@ from chalicelib.store.dynamo import (
     to_values,
 )
 from chalicelib.store.pages import SortedQuery, read_sorted
-from chalicelib.store.people import mentor_from_item, user_from_item
+from chalicelib.store.people import STAT_ATTRIBUTES, mentor_from_item, user_from_item
 
 # Reservation cells outlive their session by a week, then TTL removes them:
 # nobody can book in the past, so an old cell can never matter again.
@@ -262,7 +264,9 @@ class SessionStore:
         for cell in student_cells(session):
             plan.put("student", _cell_item(session.student.id, cell, session, "S"))
         plan.add("connection", _accepted_check(self.db.table, session))
-        plan.add("counter", _count(self.db.table, session.mentor.id, +1))
+        plan.add(
+            "counter", _stats_update(self.db.table, session.mentor.id, stats.delta(None, session))
+        )
         try:
             self.db.transact(plan.actions)
         except ClientError as exc:
@@ -323,7 +327,9 @@ class SessionStore:
             plan.add(
                 "cells", {"Delete": {"TableName": self.db.table, "Key": key, **_owned_by(before)}}
             )
-        plan.add("counter", _count(self.db.table, before.mentor.id, -1))
+        plan.add(
+            "counter", _stats_update(self.db.table, before.mentor.id, stats.delta(before, after))
+        )
         self._commit(plan)
 
     def reschedule(self, before: Session, after: Session) -> None:
@@ -362,15 +368,71 @@ class SessionStore:
         plan.add("connection", _accepted_check(self.db.table, after))
         self._commit(plan)
 
-    def complete(self, before: Session, after: Session, now: datetime) -> None:
-        """Mark complete, if still SCHEDULED, unmoved and started."""
-        change = _session_change(before, after, scheduledAt=("<=", iso_z(now)))
+    def settle(
+        self,
+        before: Session,
+        after: Session,
+        mentor_last_held: datetime | None,
+        **condition: tuple[str, str],
+    ) -> None:
+        """Move a session out of SCHEDULED (complete, finalize) with its mentor's counters.
+
+        Raises:
+            InvalidState: the session changed since it was read.
+            ChangedMeanwhile: the mentor's ``lastSessionAt`` changed; re-read and retry.
+        """
+        plan = _Plan(self.db.table)
+        key = to_item(schema.session_key(before.id))
+        change = _session_change(before, after, **condition)
+        plan.add("session", {"Update": {"TableName": self.db.table, "Key": key, **change}})
+        held = stats.contribution(after).last_session_at
+        last = LastHeld(held, mentor_last_held) if held else None
+        changes = stats.delta(before, after)
+        plan.add("mentor-stats", _stats_update(self.db.table, before.mentor.id, changes, last))
+        self._commit(plan)
+
+    def settle_many(
+        self, changes: list[tuple[Session, Session]], last_held: dict[str, datetime | None]
+    ) -> SettleOutcome:
+        """Settle several sessions in one transaction, their mentors' counters summed.
+
+        ``last_held`` is each mentor's ``lastSessionAt`` as read. A session that
+        changed meanwhile is reported in ``changed`` and nothing of the batch is
+        written; a mentor whose ``lastSessionAt`` moved is reported in
+        ``stale_mentors``. The caller drops or refreshes those and tries again.
+        """
+        plan = _Plan(self.db.table)
+        totals: dict[str, dict[str, int]] = {}
+        latest: dict[str, datetime | None] = {}
+        for before, after in changes:
+            key = to_item(schema.session_key(before.id))
+            change = _session_change(before, after)
+            plan.add(
+                f"s:{before.id}", {"Update": {"TableName": self.db.table, "Key": key, **change}}
+            )
+            mentor = before.mentor.id
+            for name, amount in stats.delta(before, after).items():
+                totals.setdefault(mentor, {}).setdefault(name, 0)
+                totals[mentor][name] += amount
+            latest[mentor] = stats.later(
+                latest.get(mentor), stats.contribution(after).last_session_at
+            )
+        for mentor, counts in totals.items():
+            held = latest.get(mentor)
+            last = LastHeld(held, last_held.get(mentor)) if held else None
+            plan.add(f"m:{mentor}", _stats_update(self.db.table, mentor, counts, last))
         try:
-            self.db.update(schema.session_key(before.id), **change)
+            self.db.transact(plan.actions)
         except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                raise InvalidState(_CHANGED) from exc
-            raise
+            if error_code(exc) != "TransactionCanceledException":
+                raise
+            failed = plan.failed(exc)
+            return SettleOutcome(
+                committed=False,
+                changed={role[2:] for role in failed if role.startswith("s:")},
+                stale_mentors={role[2:] for role in failed if role.startswith("m:")},
+            )
+        return SettleOutcome(committed=True, changed=set(), stale_mentors=set())
 
     def _commit(self, plan: _Plan) -> None:
         try:
@@ -381,7 +443,44 @@ class SessionStore:
             failed = plan.failed(exc)
             if "session" in failed or "cells" in failed:
                 raise InvalidState(_CHANGED) from exc
+            if "mentor-stats" in failed:
+                raise ChangedMeanwhile("The mentor's statistics moved; re-read.") from exc
             raise _booking_error(failed) from exc
+
+    def due(
+        self, now: datetime, limit: int, after: dict[str, Any] | None
+    ) -> tuple[list[Session], dict[str, Any] | None]:
+        """A page of SCHEDULED sessions due for finalizing at ``now``, oldest first.
+
+        The sparse due index holds only SCHEDULED sessions, so this reads due
+        sessions and nothing else, however long the history.
+        """
+        kwargs: dict[str, Any] = {
+            "IndexName": schema.GSI3,
+            # Strictly before now: "more than 30 minutes past" the end (SPEC §7).
+            "KeyConditionExpression": "GSI3PK = :due AND GSI3SK < :now",
+            "ExpressionAttributeValues": to_values(
+                {":due": schema.DUE_PARTITION, ":now": iso_z(now)}
+            ),
+            "Limit": limit,
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        items, last = self.db.query(**kwargs)
+        return [session_from_item(i) for i in items], last
+
+    def of_mentor(self, mentor_user_id: str) -> list[Session]:
+        """Every session of a mentor, by query on their partition of the time index."""
+        kwargs: dict[str, Any] = {
+            "IndexName": schema.GSI1,
+            "KeyConditionExpression": "GSI1PK = :pk",
+            "ExpressionAttributeValues": to_values({":pk": schema.mentor_sessions(mentor_user_id)}),
+        }
+        items, last = self.db.query(**kwargs)
+        while last:
+            more, last = self.db.query(**kwargs, ExclusiveStartKey=last)
+            items += more
+        return [session_from_item(i) for i in items]
 
     def get(self, session_id: str) -> Session | None:
         item = self.db.get(schema.session_key(session_id))
@@ -444,7 +543,9 @@ class _Plan:
         self.actions: list[dict[str, Any]] = []
         self.roles: list[str] = []
 
-    def add(self, role: str, action: dict[str, Any]) -> None:
+    def add(self, role: str, action: dict[str, Any] | None) -> None:
+        if action is None:
+            return
         self.actions.append(action)
         self.roles.append(role)
 
@@ -503,14 +604,60 @@ def _accepted_check(table: str, session: Session) -> dict[str, Any]:
     }
 
 
-def _count(table: str, mentor_id: str, delta: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SettleOutcome:
+    committed: bool
+    changed: set[str]
+    stale_mentors: set[str]
+
+
+@dataclass(frozen=True)
+class LastHeld:
+    """A new candidate for the mentor's ``lastSessionAt`` and the value it was read as."""
+
+    candidate: datetime
+    seen: datetime | None
+
+
+def _stats_update(
+    table: str, mentor_id: str, changes: dict[str, int], last: LastHeld | None = None
+) -> dict[str, Any] | None:
+    """The mentor's counters moved by ``changes`` (None when nothing changes).
+
+    ``lastSessionAt`` is a maximum, which an UpdateExpression cannot compute:
+    it is set to the candidate only if the candidate is later than the value
+    read, and only if that value is unchanged (else the caller re-reads).
+    """
+    clauses: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    adds = []
+    for n, (name, amount) in enumerate(changes.items()):
+        names[f"#s{n}"] = STAT_ATTRIBUTES[name]
+        values[f":s{n}"] = amount
+        adds.append(f"#s{n} :s{n}")
+    if adds:
+        clauses.append("ADD " + ", ".join(adds))
+    condition = "attribute_exists(PK)"
+    if last and (last.seen is None or last.candidate > last.seen):
+        clauses.append("SET #last = :last")
+        names["#last"] = "lastSessionAt"
+        values[":last"] = iso_z(last.candidate)
+        if last.seen is None:
+            condition += " AND attribute_not_exists(#last)"
+        else:
+            condition += " AND #last = :seen"
+            values[":seen"] = iso_z(last.seen)
+    if not clauses:
+        return None
     return {
         "Update": {
             "TableName": table,
             "Key": to_item(schema.mentor_key(mentor_id)),
-            "UpdateExpression": "ADD totalSessions :delta",
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": to_values({":delta": delta}),
+            "UpdateExpression": " ".join(clauses),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_values(values),
         }
     }
 

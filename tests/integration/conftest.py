@@ -14,6 +14,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from app import app
+from chalicelib import jobs
 from chalicelib.admin import mint_token
 from chalicelib.api.views import Views
 from chalicelib.store.dynamo import client, reset_clients
@@ -199,6 +200,7 @@ START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # a Tuesday; 09:00 in Berlin
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock(START)
     monkeypatch.setattr(Views, "clock", staticmethod(fake))
+    monkeypatch.setattr(jobs, "clock", fake)
     return fake
 
 

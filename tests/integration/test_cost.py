@@ -7,15 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.sessions import (
-    MentorSummary,
-    Session,
-    SessionStatus,
-    SessionType,
-    StudentSummary,
-    mentor_cells,
-)
-from chalicelib.store.dynamo import client, to_item
+from chalicelib.domain.sessions import mentor_cells
 from chalicelib.store.sessions import _cell_item, session_to_item
 from tests.integration.conftest import (
     Api,
@@ -26,46 +18,23 @@ from tests.integration.conftest import (
     make_mentor,
     set_availability,
 )
+from tests.integration.seeding import history_session, write_items
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _session(n: int, mentor_user: str, student: str, start: datetime) -> Session:
-    return Session(
-        id=f"hist-{mentor_user}-{student}-{n}",
-        mentor=MentorSummary("mid", mentor_user, "M", None, "Acme", "Eng"),
-        student=StudentSummary(student, "S", None),
-        scheduled_at=start,
-        duration=30,
-        status=SessionStatus.COMPLETED,
-        session_type=SessionType.VIDEO,
-        title="old",
-        timezone="UTC",
-        buffer_minutes=0,
-        created_at=start,
-        updated_at=start,
-    )
-
-
-def _write(items: list[dict[str, Any]]) -> None:
-    ddb = client()
-    for n in range(0, len(items), 25):
-        batch = [{"PutRequest": {"Item": to_item(i)}} for i in items[n : n + 25]]
-        ddb.batch_write_item(RequestItems={"careerforge-test": batch})  # type: ignore[dict-item]
 
 
 def _seed_history(mentor_user: str, student: str, now: datetime) -> None:
     items: list[dict[str, Any]] = []
     for n in range(5000):  # other people's sessions, some of them in the coming week
         start = now + timedelta(minutes=30 * (n - 2500))
-        s = _session(n, f"other-m{n % 50}", f"other-s{n % 70}", start)
+        s = history_session(n, f"other-m{n % 50}", f"other-s{n % 70}", start)
         items.append(session_to_item(s))
     for n in range(500):  # the caller's own past, as student and as mentor
         start = now - timedelta(days=1, minutes=30 * n)
-        s = _session(n, mentor_user if n % 2 else "other-m", student, start)
+        s = history_session(n, mentor_user if n % 2 else "other-m", student, start)
         items.append(session_to_item(s))
         items += [_cell_item(s.mentor.user_id, c, s, "S") for c in mentor_cells(s)]
-    _write(items)
+    write_items(items)
 
 
 def _measure(api: Api, calls: Calls, mentor_id: str) -> tuple[int, int]:

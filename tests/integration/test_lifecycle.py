@@ -364,7 +364,7 @@ def test_each_lifecycle_call_is_at_most_two_round_trips(
         "reschedule": ["BatchGetItem", "TransactWriteItems"],
         "cancel": ["GetItem", "TransactWriteItems"],
         "start": ["GetItem", "UpdateItem"],
-        "complete": ["GetItem", "UpdateItem"],
+        "complete": ["BatchGetItem", "TransactWriteItems"],
     }
 
 
@@ -414,8 +414,8 @@ def _decided_from_one_read(api: Api, mentor: str, first: str, second: str) -> tu
         "cancel": lambda: store.sessions.cancel(
             read, lifecycle.cancel(read, Role.STUDENT, "race", early)
         ),
-        "complete": lambda: store.sessions.complete(
-            read, lifecycle.complete(read, Role.MENTOR, None, START), START
+        "complete": lambda: store.sessions.settle(
+            read, lifecycle.complete(read, Role.MENTOR, None, START), None
         ),
         "move-12": lambda: store.sessions.reschedule(
             read,

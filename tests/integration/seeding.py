@@ -1,0 +1,46 @@
+"""Writing many items straight into the table, for tests about volume."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.sessions import (
+    MentorSummary,
+    Session,
+    SessionStatus,
+    SessionType,
+    StudentSummary,
+)
+from chalicelib.store.dynamo import client, to_item
+
+
+def history_session(
+    n: int,
+    mentor_user: str,
+    student: str,
+    start: datetime,
+    status: SessionStatus = SessionStatus.COMPLETED,
+    mentor_id: str = "mid",
+) -> Session:
+    return Session(
+        id=f"{mentor_id}_h{n}-{student}",
+        mentor=MentorSummary(mentor_id, mentor_user, "M", None, "Acme", "Eng"),
+        student=StudentSummary(student, "S", None),
+        scheduled_at=start,
+        duration=30,
+        status=status,
+        session_type=SessionType.VIDEO,
+        title="seeded",
+        timezone="UTC",
+        buffer_minutes=0,
+        created_at=start,
+        updated_at=start,
+    )
+
+
+def write_items(items: list[dict[str, Any]], table: str = "careerforge-test") -> None:
+    ddb = client()
+    for n in range(0, len(items), 25):
+        batch = [{"PutRequest": {"Item": to_item(i)}} for i in items[n : n + 25]]
+        ddb.batch_write_item(RequestItems={table: batch})  # type: ignore[dict-item]
