@@ -9,6 +9,10 @@ from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, COR
 from chalicelib import jobs
 from chalicelib.api import auth, views
 from chalicelib.api.http import Routes, problem_middleware
+from chalicelib.config import require_safe_auth, settings
+
+# A deployed stage that could accept locally minted tokens does not start at all.
+require_safe_auth(settings())
 
 app = Chalice(app_name="careerforge-sessions")
 app.register_middleware(problem_middleware, "http")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from chalicelib import demo, jobs
-from chalicelib.config import settings
+from chalicelib.config import DEPLOYED_STAGES, settings
 from chalicelib.domain.clock import system_clock
 from chalicelib.store.tables import create_table
 
@@ -26,6 +26,8 @@ TOKEN_HOURS = 12
 def mint_token(user_id: str, name: str | None, email: str | None, hours: float) -> str:
     """A bearer token for the local stage, signed with ``AUTH_JWT_SECRET``."""
     cfg = settings()
+    if cfg.stage in DEPLOYED_STAGES:
+        raise SystemExit(f"stage {cfg.stage!r} verifies identity-provider tokens only.")
     if not cfg.jwt_secret:
         raise SystemExit("AUTH_JWT_SECRET is not set: this stage does not mint tokens.")
     now = system_clock()

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 DEFAULT_TABLE = "careerforge-local"
 DEFAULT_JITSI = "https://meet.jit.si"
 DEFAULT_DYNAMODB_PORT = "8001"
+DEPLOYED_STAGES = frozenset({"dev", "prod"})
 LOCAL_JWT_SECRET = "local-dev-secret"
 
 
@@ -65,6 +66,31 @@ def _jitsi(base_url: str) -> JitsiSigning | None:
         audience=_opt("JITSI_AUDIENCE") or "jitsi",
         subject=_opt("JITSI_SUBJECT") or urlsplit(base_url).hostname or "*",
     )
+
+
+class UnsafeConfiguration(RuntimeError):
+    """A deployed stage is configured in a way that must not serve traffic."""
+
+
+def require_safe_auth(cfg: Settings) -> None:
+    """Refuse to start a deployed stage that could accept locally minted tokens.
+
+    Only the ``local`` stage (and the test suite's own stage) may verify HS256
+    tokens with a shared secret; ``dev`` and ``prod`` verify a real identity
+    provider's keys from ``AUTH_JWKS_URL``.
+
+    Raises:
+        UnsafeConfiguration: a deployed stage with a shared secret or without a JWKS.
+    """
+    if cfg.stage not in DEPLOYED_STAGES:
+        return
+    if cfg.jwt_secret:
+        raise UnsafeConfiguration(
+            f"stage {cfg.stage!r} must not have AUTH_JWT_SECRET: it verifies only "
+            "identity-provider tokens (AUTH_JWKS_URL)"
+        )
+    if not cfg.jwks_url:
+        raise UnsafeConfiguration(f"stage {cfg.stage!r} needs AUTH_JWKS_URL")
 
 
 def _opt(name: str) -> str | None:

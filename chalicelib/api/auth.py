@@ -9,7 +9,6 @@ so ``alg: none`` and key-confusion tricks are refused.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import sys
 import threading
@@ -22,8 +21,7 @@ from chalice.app import AuthRequest, AuthResponse, Request
 from chalicelib.api.problems import PROBLEM_JSON, HttpProblem, problem_body
 from chalicelib.config import Settings, settings
 from chalicelib.domain.identity import Identity
-
-log = logging.getLogger(__name__)
+from chalicelib.logs import logger
 
 ASYMMETRIC = ("RS256", "ES256")
 LEEWAY_SECONDS = 30
@@ -111,7 +109,7 @@ def authorize(auth_request: AuthRequest) -> AuthResponse:
     try:
         identity = verify(bearer_token(auth_request.token), settings())
     except InvalidToken as exc:
-        log.info("token refused: %s", exc)
+        logger.info("token refused", extra={"reason": str(exc)})
         raise _unauthorized() from exc
     context = {"name": identity.name or "", "email": identity.email or ""}
     return AuthResponse(routes=["*"], principal_id=identity.user_id, context=context)

@@ -21,6 +21,7 @@ from chalicelib.api.problems import (
     reshape_framework_error,
 )
 from chalicelib.domain.errors import DomainError, FieldError, NotFound, ValidationFailed
+from chalicelib.logs import access, request_scope
 
 MAX_BODY_BYTES = 64 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -138,10 +139,20 @@ class Routes:
 
 
 def problem_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:
-    """Refuse oversized bodies on every route; reshape the framework's own errors.
+    """Log the request; refuse oversized bodies; reshape the framework's own errors.
 
     Chalice answers some requests itself (405, 415); those become problem+json here.
     """
+    context = event.context or {}
+    caller_id = (context.get("authorizer") or {}).get("principalId")
+    request_id = context.get("requestId") or getattr(event.lambda_context, "aws_request_id", None)
+    with request_scope(request_id, caller_id):
+        return access(
+            event.method, context.get("resourcePath", ""), lambda: _answer(event, get_response)
+        )
+
+
+def _answer(event: Request, get_response: Callable[[Request], Response]) -> Response:
     if len(event.raw_body or b"") > MAX_BODY_BYTES:
         return from_http_problem(
             HttpProblem(413, "PAYLOAD_TOO_LARGE", f"The body exceeds {MAX_BODY_BYTES} bytes.")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import logging
 from http import HTTPStatus
 from typing import Any
 
 from chalice.app import Response
 
 from chalicelib.domain import errors
+from chalicelib.logs import logger
 
 PROBLEM_JSON = "application/problem+json"
-log = logging.getLogger(__name__)
 
 
 class HttpProblem(Exception):
@@ -85,7 +84,7 @@ def from_http_problem(exc: HttpProblem) -> Response:
 
 
 def internal_error() -> Response:
-    log.exception("unhandled error")
+    logger.exception("unhandled error")
     return problem(500, "INTERNAL_ERROR", "Something went wrong on our side.")
 
 

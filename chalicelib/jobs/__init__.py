@@ -6,8 +6,6 @@ scheduled Lambdas, the admin CLI and the tests all call.
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.clock import Clock, system_clock
-
-log = logging.getLogger("careerforge.jobs")
+from chalicelib.logs import logger
 
 RemainingMillis = Callable[[], int]
 
@@ -54,7 +51,7 @@ class RunReport:
 
     def log(self) -> dict[str, object]:
         summary = self.summary()
-        log.info(json.dumps(summary, sort_keys=True))
+        logger.info("job run", extra=summary)
         return summary
 
 
