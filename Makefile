@@ -7,11 +7,14 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 export PORT ?= 8000
 export DYNAMODB_PORT ?= 8001
 
-.PHONY: run test lint typecheck unit integration e2e install clean
+STAGE ?= prod
+export AWS_DEFAULT_REGION ?= us-east-1
+
+.PHONY: run test lint typecheck unit integration e2e install clean package lint-template
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "pip<26.3"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -28,8 +31,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck lint-template
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The AWS deployment artefact, built and checked offline: chalice's SAM output
+# with the merge template (table, least-privilege IAM, problem+json gateway errors).
+package: $(STAMP)
+	mkdir -p build
+	$(BIN)/python -m deploy.template $(STAGE) > build/merge-$(STAGE).json
+	rm -rf build/package
+	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package
+
+lint-template: package
+	$(BIN)/cfn-lint build/package/sam.json
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit

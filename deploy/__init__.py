@@ -1,0 +1,1 @@
+"""Deployment: the CloudFormation merge template for ``chalice package``."""

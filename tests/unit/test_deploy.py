@@ -1,0 +1,160 @@
+"""The deployment template agrees with the code, and deployed stages refuse unsafe auth."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.config import UnsafeConfiguration, require_safe_auth, settings
+from chalicelib.store.schema import table_definition
+from deploy.template import TABLE_ACTIONS, merge_template
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGED = ROOT / "build" / "package" / "sam.json"
+
+# boto3 client calls, and the kinds of transaction actions, to the IAM actions they need.
+CALLS = {
+    "get_item": "dynamodb:GetItem",
+    "batch_get_item": "dynamodb:BatchGetItem",
+    "query": "dynamodb:Query",
+    "put_item": "dynamodb:PutItem",
+    "update_item": "dynamodb:UpdateItem",
+}
+TRANSACTION_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+
+
+def _actions_used_by_the_store() -> set[str]:
+    used: set[str] = set()
+    for path in (ROOT / "chalicelib" / "store").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in CALLS:
+                used.add(CALLS[node.attr])
+            if isinstance(node, ast.Constant) and node.value in TRANSACTION_ACTIONS:
+                used.add(TRANSACTION_ACTIONS[node.value])
+    return used
+
+
+def test_the_template_table_is_the_code_table() -> None:
+    table = merge_template("prod")["Resources"]["SessionsTable"]
+    props = table["Properties"]
+    expected = table_definition("careerforge-prod")
+    for key in ("KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "BillingMode"):
+        assert props[key] == expected[key]
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert props["TimeToLiveSpecification"]["Enabled"] is True
+    assert table["DeletionPolicy"] == "Retain"
+
+
+def test_the_api_role_allows_exactly_what_the_store_does() -> None:
+    used = _actions_used_by_the_store()
+    assert used == set(TABLE_ACTIONS["ApiHandlerRole"])
+    assert "dynamodb:Scan" not in used
+    assert TABLE_ACTIONS["JwtAuthRole"] == []
+
+
+def test_every_policy_is_scoped_to_the_table_and_its_indexes() -> None:
+    resources = merge_template("prod")["Resources"]
+    for role in TABLE_ACTIONS:
+        statements = resources[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        for statement in statements:
+            assert statement["Resource"] != "*"
+            assert "*" not in statement["Action"]
+        if TABLE_ACTIONS[role]:
+            assert statements[1]["Resource"] == [
+                {"Fn::GetAtt": ["SessionsTable", "Arn"]},
+                {"Fn::Sub": "${SessionsTable.Arn}/index/*"},
+            ]
+
+
+def _packaged() -> dict[str, Any]:
+    assert PACKAGED.exists(), "run `make package` (make test does) to build the SAM template"
+    data: dict[str, Any] = json.loads(PACKAGED.read_text())
+    return data
+
+
+def test_the_packaged_template_has_the_lambdas_schedules_and_table() -> None:
+    resources = _packaged()["Resources"]
+    assert (
+        resources["SessionsTable"]["Properties"]["GlobalSecondaryIndexes"]
+        == (table_definition("careerforge-prod")["GlobalSecondaryIndexes"])
+    )
+    schedules = {
+        name: resources[name]["Properties"]["Events"][f"{name}Event"]["Properties"]["Schedule"]
+        for name in ("FinalizeSessions", "RecalculateMentorStats")
+    }
+    assert schedules == {
+        "FinalizeSessions": "rate(15 minutes)",
+        "RecalculateMentorStats": "cron(30 3 * * ? *)",
+    }
+    for function in ("APIHandler", "FinalizeSessions", "RecalculateMentorStats", "JwtAuth"):
+        env = resources[function]["Properties"]["Environment"]["Variables"]
+        assert env["TABLE_NAME"] == {"Ref": "SessionsTable"}
+        assert env["STAGE"] == "prod"
+        assert "AUTH_JWT_SECRET" not in env
+    assert resources["UnauthorizedResponse"]["Properties"]["StatusCode"] == "401"
+
+
+def test_the_lambda_zip_leaves_boto3_to_the_runtime() -> None:
+    import zipfile
+
+    names = zipfile.ZipFile(PACKAGED.parent / "deployment.zip").namelist()
+    assert not any(n.startswith(("boto3/", "botocore/")) for n in names)
+    assert "app.py" in names
+    assert (PACKAGED.parent / "deployment.zip").stat().st_size <= 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"STAGE": "prod", "AUTH_JWT_SECRET": "s", "AUTH_JWKS_URL": "https://idp/jwks"}, "SECRET"),
+        ({"STAGE": "dev", "AUTH_JWKS_URL": ""}, "JWKS_URL"),
+    ],
+)
+def test_deployed_stages_refuse_shared_secrets_and_need_a_jwks(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], problem: str
+) -> None:
+    monkeypatch.delenv("AUTH_JWT_SECRET", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeConfiguration, match=problem):
+        require_safe_auth(settings())
+
+
+def test_prod_with_a_jwks_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUTH_JWT_SECRET", raising=False)
+    monkeypatch.setenv("STAGE", "prod")
+    monkeypatch.setenv("AUTH_JWKS_URL", "https://idp.example/jwks.json")
+    require_safe_auth(settings())
+
+
+def test_the_app_refuses_to_start_in_prod_with_the_local_secret() -> None:
+    env = {**os.environ, "STAGE": "prod", "AUTH_JWT_SECRET": "local-dev-secret"}
+    env["AUTH_JWKS_URL"] = "https://idp.example/jwks.json"
+    done = subprocess.run(
+        [sys.executable, "-c", "import app"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "must not have AUTH_JWT_SECRET" in done.stderr
+
+
+def test_prod_cannot_mint_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.admin import mint_token
+
+    monkeypatch.setenv("STAGE", "prod")
+    monkeypatch.setenv("AUTH_JWT_SECRET", "anything-at-all-that-is-long-enough")
+    with pytest.raises(SystemExit, match="identity-provider tokens only"):
+        mint_token("someone", None, None, 1)
