@@ -7,7 +7,7 @@ import os
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Cron, Rate
 
 from chalicelib import jobs
-from chalicelib.api import auth, views
+from chalicelib.api import auth, models, openapi, views
 from chalicelib.api.http import Routes, problem_middleware
 from chalicelib.config import require_safe_auth, settings
 
@@ -33,28 +33,64 @@ cors = CORSConfig(
 routes = Routes(app, jwt_auth, cors, views.Views.live)
 
 V1 = "/api/v1"
-routes.add("GET", f"{V1}/health", views.health, public=True)
-routes.add("GET", f"{V1}/me", views.get_me)
-routes.add("PUT", f"{V1}/me", views.put_me)
-routes.add("GET", f"{V1}/mentors/me", views.get_my_mentor_profile)
-routes.add("PUT", f"{V1}/mentors/me", views.put_my_mentor_profile)
-routes.add("GET", f"{V1}/mentors", views.list_mentors, public=True)
-routes.add("GET", f"{V1}/mentors/{{mentor_id}}", views.get_mentor, public=True)
-routes.add("POST", f"{V1}/connections", views.create_connection, status=201)
-routes.add("GET", f"{V1}/connections", views.list_connections)
-routes.add("GET", f"{V1}/connections/{{connection_id}}", views.get_connection)
-routes.add("PUT", f"{V1}/connections/{{connection_id}}/accept", views.accept_connection)
-routes.add("PUT", f"{V1}/connections/{{connection_id}}/decline", views.decline_connection)
-routes.add("PUT", f"{V1}/connections/{{connection_id}}/remove", views.remove_connection)
-routes.add("POST", f"{V1}/sessions/availability", views.set_availability)
-routes.add("GET", f"{V1}/sessions/availability/{{mentor_id}}", views.get_availability, public=True)
-routes.add("POST", f"{V1}/sessions/book", views.book_session, status=201)
-routes.add("GET", f"{V1}/sessions/my-sessions", views.my_sessions)
-routes.add("GET", f"{V1}/sessions/{{session_id}}", views.get_session)
-routes.add("PUT", f"{V1}/sessions/{{session_id}}/start", views.start_session)
-routes.add("PUT", f"{V1}/sessions/{{session_id}}/cancel", views.cancel_session)
-routes.add("PUT", f"{V1}/sessions/{{session_id}}/reschedule", views.reschedule_session)
-routes.add("PUT", f"{V1}/sessions/{{session_id}}/complete", views.complete_session)
+M = models
+routes.add("GET", f"{V1}/health", views.health, public=True, response=M.Health)
+routes.add("GET", f"{V1}/me", views.get_me, response=M.UserOut)
+routes.add("PUT", f"{V1}/me", views.put_me, body=M.MeUpdate, response=M.UserOut)
+routes.add("GET", f"{V1}/mentors/me", views.get_my_mentor_profile, response=M.MentorOut)
+routes.add(
+    "PUT", f"{V1}/mentors/me", views.put_my_mentor_profile, body=M.MentorProfileIn,
+    response=M.MentorOut,
+)  # fmt: skip
+routes.add(
+    "GET", f"{V1}/mentors", views.list_mentors, public=True, query=M.PageQuery,
+    response=M.PageOut[M.MentorOut],
+)  # fmt: skip
+routes.add(
+    "GET", f"{V1}/mentors/{{mentor_id}}", views.get_mentor, public=True, response=M.MentorOut
+)
+routes.add(
+    "POST", f"{V1}/connections", views.create_connection, status=201, body=M.ConnectionIn,
+    response=M.ConnectionOut,
+)  # fmt: skip
+routes.add(
+    "GET", f"{V1}/connections", views.list_connections, query=M.ConnectionsQuery,
+    response=M.PageOut[M.ConnectionOut],
+)  # fmt: skip
+CONNECTION = f"{V1}/connections/{{connection_id}}"
+routes.add("GET", CONNECTION, views.get_connection, response=M.ConnectionOut)
+routes.add("PUT", f"{CONNECTION}/accept", views.accept_connection, response=M.ConnectionOut)
+routes.add("PUT", f"{CONNECTION}/decline", views.decline_connection, response=M.ConnectionOut)
+routes.add("PUT", f"{CONNECTION}/remove", views.remove_connection, response=M.ConnectionOut)
+routes.add(
+    "POST", f"{V1}/sessions/availability", views.set_availability, body=M.AvailabilityIn,
+    response=M.AvailabilityOut,
+)  # fmt: skip
+routes.add(
+    "GET", f"{V1}/sessions/availability/{{mentor_id}}", views.get_availability, public=True,
+    query=M.AvailabilityQuery, response=M.AvailabilitySlotsOut,
+)  # fmt: skip
+routes.add(
+    "POST", f"{V1}/sessions/book", views.book_session, status=201, body=M.BookIn,
+    response=M.SessionOut, headers=("Idempotency-Key",),
+)  # fmt: skip
+routes.add(
+    "GET", f"{V1}/sessions/my-sessions", views.my_sessions, query=M.SessionsQuery,
+    response=M.PageOut[M.SessionOut],
+)  # fmt: skip
+SESSION = f"{V1}/sessions/{{session_id}}"
+routes.add("GET", SESSION, views.get_session, response=M.SessionOut)
+routes.add("PUT", f"{SESSION}/start", views.start_session, response=M.SessionOut)
+routes.add("PUT", f"{SESSION}/cancel", views.cancel_session, body=M.CancelIn, response=M.SessionOut)
+routes.add(
+    "PUT", f"{SESSION}/reschedule", views.reschedule_session, body=M.RescheduleIn,
+    response=M.SessionOut,
+)  # fmt: skip
+routes.add(
+    "PUT", f"{SESSION}/complete", views.complete_session, body=M.CompleteIn, optional_body=True,
+    response=M.SessionOut,
+)  # fmt: skip
+routes.add("GET", f"{V1}/openapi.json", openapi.view_for(routes.specs), public=True)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

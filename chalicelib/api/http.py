@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from chalice.app import Chalice, ChaliceAuthorizer, CORSConfig, Request, Response
@@ -108,6 +109,22 @@ def _guarded(view: View, status: int, bind: Callable[[], Any]) -> Callable[..., 
     return run
 
 
+@dataclass(frozen=True)
+class RouteSpec:
+    """A route as the OpenAPI document describes it."""
+
+    method: str
+    path: str
+    view: View
+    public: bool = False
+    status: int = 200
+    body: type[BaseModel] | None = None
+    optional_body: bool = False
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    headers: tuple[str, ...] = ()
+
+
 class Routes:
     """Registers views on a Chalice app with the authorizer, CORS and the error boundary."""
 
@@ -123,19 +140,21 @@ class Routes:
         self._authorizer = authorizer
         self._cors = cors
         self._bind = bind
+        self.specs: list[RouteSpec] = []
 
     def _bound(self) -> Any:
         request = self._app.current_request
         assert request is not None  # Chalice sets it before any view runs
         return self._bind(request)
 
-    def add(
-        self, method: str, path: str, view: View, *, public: bool = False, status: int = 200
-    ) -> None:
+    def add(self, method: str, path: str, view: View, **described: Any) -> None:
+        """Register ``view``; ``described`` fills the route's :class:`RouteSpec`."""
+        spec = RouteSpec(method, path, view, **described)
+        self.specs.append(spec)
         options: dict[str, Any] = {"methods": [method], "cors": self._cors, "name": view.__name__}
-        if not public:
+        if not spec.public:
             options["authorizer"] = self._authorizer
-        self._app.route(path, **options)(_guarded(view, status, self._bound))
+        self._app.route(path, **options)(_guarded(view, spec.status, self._bound))
 
 
 def problem_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:

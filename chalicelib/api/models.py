@@ -17,9 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    SerializerFunctionWrapHandler,
     StringConstraints,
-    model_serializer,
 )
 from pydantic.alias_generators import to_camel
 
@@ -264,6 +262,14 @@ class AvailabilitySlotsOut(AvailabilityOut):
     booked_slots: list[Slot]
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
+# An optional member that is left out of the JSON when it has no value.
+OMITTED: Any = Field(default=None, exclude_if=_unset)
+
+
 class SessionMentorUser(ResponseModel):
     name: str
     email: str | None
@@ -289,30 +295,25 @@ class SessionOut(ResponseModel):
     status: Literal["SCHEDULED", "COMPLETED", "CANCELLED", "NO_SHOW"]
     session_type: Literal["VIDEO", "VOICE", "IN_PERSON"]
     title: str
-    description: str | None = None
+    description: str | None = OMITTED
     timezone: str
-    meeting_link: str | None = None
-    meeting_room: str | None = None
-    agenda_notes: str | None = None
-    session_notes: str | None = None
-    started_at: UtcDateTime | None = None
-    mentor_joined_at: UtcDateTime | None = None
-    student_joined_at: UtcDateTime | None = None
-    ended_at: UtcDateTime | None = None
-    cancelled_at: UtcDateTime | None = None
-    cancelled_by: str | None = None
-    cancellation_reason: str | None = None
-    no_show_by: Literal["MENTOR", "STUDENT", "BOTH"] | None = None
-    rescheduled_from: UtcDateTime | None = None
+    meeting_link: str | None = OMITTED
+    meeting_room: str | None = OMITTED
+    agenda_notes: str | None = OMITTED
+    session_notes: str | None = OMITTED
+    started_at: UtcDateTime | None = OMITTED
+    mentor_joined_at: UtcDateTime | None = OMITTED
+    student_joined_at: UtcDateTime | None = OMITTED
+    ended_at: UtcDateTime | None = OMITTED
+    cancelled_at: UtcDateTime | None = OMITTED
+    cancelled_by: str | None = OMITTED
+    cancellation_reason: str | None = OMITTED
+    no_show_by: Literal["MENTOR", "STUDENT", "BOTH"] | None = OMITTED
+    rescheduled_from: UtcDateTime | None = OMITTED
     created_at: UtcDateTime
     updated_at: UtcDateTime
     mentor: SessionMentor
     student: ConnectionStudent
-
-    @model_serializer(mode="wrap")
-    def _omit_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        return {k: v for k, v in data.items() if v is not None}
 
 
 T = TypeVar("T", bound=BaseModel)

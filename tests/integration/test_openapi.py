@@ -1,0 +1,86 @@
+"""GET /api/v1/openapi.json: a valid OpenAPI 3.1 document covering every route of SPEC §5."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from app import app
+from tests.integration.conftest import Api
+
+SPEC_ROUTES = {
+    ("get", "/api/v1/me"),
+    ("put", "/api/v1/me"),
+    ("put", "/api/v1/mentors/me"),
+    ("get", "/api/v1/mentors"),
+    ("get", "/api/v1/mentors/{mentor_id}"),
+    ("post", "/api/v1/connections"),
+    ("get", "/api/v1/connections"),
+    ("put", "/api/v1/connections/{connection_id}/accept"),
+    ("put", "/api/v1/connections/{connection_id}/decline"),
+    ("put", "/api/v1/connections/{connection_id}/remove"),
+    ("post", "/api/v1/sessions/availability"),
+    ("get", "/api/v1/sessions/availability/{mentor_id}"),
+    ("post", "/api/v1/sessions/book"),
+    ("get", "/api/v1/sessions/my-sessions"),
+    ("get", "/api/v1/sessions/{session_id}"),
+    ("put", "/api/v1/sessions/{session_id}/start"),
+    ("put", "/api/v1/sessions/{session_id}/cancel"),
+    ("put", "/api/v1/sessions/{session_id}/reschedule"),
+    ("put", "/api/v1/sessions/{session_id}/complete"),
+    ("get", "/api/v1/health"),
+    ("get", "/api/v1/openapi.json"),
+}
+PUBLIC = {
+    "/api/v1/health",
+    "/api/v1/openapi.json",
+    "/api/v1/mentors",
+    "/api/v1/mentors/{mentor_id}",
+    "/api/v1/sessions/availability/{mentor_id}",
+}
+
+
+@pytest.fixture
+def doc(api: Api) -> dict[str, Any]:
+    reply = api.get("/api/v1/openapi.json")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "application/json"
+    return dict(reply.body)
+
+
+def test_the_document_is_valid_openapi_3_1(doc: dict[str, Any]) -> None:
+    assert doc["openapi"] == "3.1.0"
+    validate(doc)
+
+
+def test_every_spec_route_and_no_other_is_documented(doc: dict[str, Any]) -> None:
+    documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
+    assert documented >= SPEC_ROUTES
+    served = {(m.lower(), p) for p, entry in app.routes.items() for m in entry}
+    assert documented == served
+
+
+def test_security_bodies_and_problems(doc: dict[str, Any]) -> None:
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            assert (op["security"] == []) == (path in PUBLIC), (method, path)
+            for code in ("400", "404", "413", "503"):
+                content = op["responses"][code]["content"]
+                assert content["application/problem+json"]["schema"]["$ref"].endswith("/Problem")
+            writes = method == "post" or path.endswith(("/me", "/cancel", "/reschedule"))
+            if writes and method != "get":
+                assert "requestBody" in op, (method, path)
+    book = doc["paths"]["/api/v1/sessions/book"]["post"]
+    assert "201" in book["responses"]
+    assert {p["name"] for p in book["parameters"]} == {"Idempotency-Key"}
+    schema = doc["components"]["schemas"]["BookIn"]
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) == {
+        "mentorId", "scheduledAt", "duration", "sessionType", "title", "timezone",
+    }  # fmt: skip
+    listing = doc["paths"]["/api/v1/sessions/my-sessions"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"limit", "cursor", "role", "tab"}
+    session = doc["components"]["schemas"]["SessionOut"]["properties"]
+    assert {"meetingLink", "mentor", "student", "noShowBy", "rescheduledFrom"} <= set(session)
