@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 
 export PORT ?= 8000
 export DYNAMODB_PORT ?= 8001
+export WEB_PORT ?= 5173
 
 STAGE ?= prod
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test lint typecheck unit integration e2e install clean package lint-template
+.PHONY: run test lint typecheck unit integration e2e install clean package lint-template web
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +22,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) web
 	$(BIN)/python -m devstack
+
+# The web client: built with Vite into frontend/dist, served by `make run`.
+web:
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

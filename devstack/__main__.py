@@ -9,7 +9,7 @@ import time
 from types import FrameType
 
 from chalicelib.demo import MENTOR, STUDENT
-from devstack.stack import LocalStack, PortInUse, StackFailed
+from devstack.stack import ROOT, LocalStack, PortInUse, StackFailed
 
 
 def _banner(stack: LocalStack, seeded: str) -> str:
@@ -17,6 +17,7 @@ def _banner(stack: LocalStack, seeded: str) -> str:
     student = stack.token(STUDENT.user_id, STUDENT.name, STUDENT.email)
     return f"""
 CareerForge Sessions is running.
+  Web       {stack.web_url or "(not built: make web)"}   (sign in as the demo mentor or student)
   API       {stack.api_url}/api/v1   (chalice local --stage local)
   DynamoDB  {stack.db_url}   (moto, one request at a time)
 
@@ -36,9 +37,11 @@ Ctrl-C stops everything.
 
 
 def main() -> int:
+    built = (ROOT / "frontend" / "dist" / "index.html").exists()
     stack = LocalStack(
         api_port=int(os.environ.get("PORT", "8000")),
         db_port=int(os.environ.get("DYNAMODB_PORT", "8001")),
+        web_port=int(os.environ.get("WEB_PORT", "5173")) if built else None,
         autoreload=True,
     )
 

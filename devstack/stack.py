@@ -112,6 +112,7 @@ class LocalStack:
 
     api_port: int
     db_port: int
+    web_port: int | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     autoreload: bool = False
     quiet: bool = False
@@ -151,7 +152,10 @@ class LocalStack:
         return env
 
     def check_ports(self) -> None:
-        for name, port in (("PORT", self.api_port), ("DYNAMODB_PORT", self.db_port)):
+        ports = [("PORT", self.api_port), ("DYNAMODB_PORT", self.db_port)]
+        if self.web_port is not None:
+            ports.append(("WEB_PORT", self.web_port))
+        for name, port in ports:
             if not port_is_free(port):
                 raise PortInUse(
                     f"port {port} on {HOST} is already in use ({name}); is another "
@@ -203,10 +207,26 @@ class LocalStack:
                 args.append("--no-autoreload")
             api = self._spawn(args)
             _wait("chalice local", lambda: _healthy(self.api_port), api, 60)
+            if self.web_port is not None:
+                self._serve_web(self.web_port)
         except BaseException:
             self.stop()
             raise
         return seeded
+
+    @property
+    def web_url(self) -> str | None:
+        return f"http://{HOST}:{self.web_port}" if self.web_port is not None else None
+
+    def _serve_web(self, port: int) -> None:
+        root = ROOT / "frontend" / "dist"
+        if not (root / "index.html").exists():
+            raise StackFailed("the web client is not built: run `make web` (make run does)")
+        web = self._spawn(
+            [sys.executable, "-m", "devstack.web", "--port", str(port), "--api", self.api_url,
+             "--root", str(root)]
+        )  # fmt: skip
+        _wait("the web client", lambda: _accepts(port), web, 30)
 
     def token(self, user_id: str, name: str | None = None, email: str | None = None) -> str:
         args = ["token", user_id]

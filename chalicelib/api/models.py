@@ -140,6 +140,12 @@ class CompleteIn(RequestModel):
     session_notes: Text2000 | None = None
 
 
+class LocalTokenIn(RequestModel):
+    user_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9@._:|+=-]{1,128}$")]
+    name: Name | None = None
+    email: Email | None = None
+
+
 class PageQuery(QueryModel):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = None
@@ -175,6 +181,11 @@ class UserOut(ResponseModel):
     email: str | None
     timezone: str
     mentor_id: str | None
+
+
+class LocalTokenOut(ResponseModel):
+    token: str
+    user_id: str
 
 
 class StatsOut(ResponseModel):

@@ -158,3 +158,19 @@ def test_prod_cannot_mint_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUTH_JWT_SECRET", "anything-at-all-that-is-long-enough")
     with pytest.raises(SystemExit, match="identity-provider tokens only"):
         mint_token("someone", None, None, 1)
+
+
+def test_only_the_local_stage_has_a_token_route() -> None:
+    script = "import app; print(sorted(app.app.routes))"
+    prod = {**os.environ, "STAGE": "prod", "AUTH_JWKS_URL": "https://idp.example/jwks.json"}
+    prod.pop("AUTH_JWT_SECRET", None)
+    local = {**os.environ, "STAGE": "local"}
+    routes = {
+        name: subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+        ).stdout
+        for name, env in (("prod", prod), ("local", local))
+    }
+    assert "/api/v1/dev/token" in routes["local"]
+    assert "/api/v1/dev/token" not in routes["prod"]
+    assert "/api/v1/sessions/book" in routes["prod"]
