@@ -6,7 +6,6 @@ import os
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Cron, Rate
 
-from chalicelib import jobs
 from chalicelib.api import auth, models, openapi, views
 from chalicelib.api.http import Routes, problem_middleware
 from chalicelib.config import require_safe_auth, settings
@@ -101,9 +100,13 @@ if settings().stage == "local":
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def finalize_sessions(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib import jobs
+
     return jobs.run_finalize(remaining=jobs.remaining_of(event.context))
 
 
 @app.schedule(Cron(30, 3, "*", "*", "?", "*"))
 def recalculate_mentor_stats(event: CloudWatchEvent) -> dict[str, object]:
+    from chalicelib import jobs
+
     return jobs.run_recalculate(remaining=jobs.remaining_of(event.context))

@@ -47,6 +47,7 @@ class RequestModel(BaseModel):
         extra="forbid",
         strict=True,
         frozen=True,
+        defer_build=True,
     )
 
 
@@ -54,13 +55,21 @@ class QueryModel(BaseModel):
     """Query strings arrive as text, so these convert ("20" → 20) but still forbid extras."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_alias=True, extra="forbid", frozen=True
+        alias_generator=to_camel,
+        validate_by_alias=True,
+        extra="forbid",
+        frozen=True,
+        defer_build=True,
     )
 
 
 class ResponseModel(BaseModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True
+        alias_generator=to_camel,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        # Built on first use: a cold Lambda pays only for the models its request needs.
+        defer_build=True,
     )
 
 

@@ -39,6 +39,7 @@ PUBLIC = {
     "/api/v1/mentors",
     "/api/v1/mentors/{mentor_id}",
     "/api/v1/sessions/availability/{mentor_id}",
+    "/api/v1/dev/token",  # the local stage's sign-in; absent from every other stage
 }
 
 
