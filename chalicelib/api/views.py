@@ -14,12 +14,8 @@ from chalicelib.domain import sessions as session_rules
 from chalicelib.domain.availability import (
     SLOT_MINUTES,
     Availability,
-    DateOverride,
-    Weekday,
-    WeeklyWindow,
-    Window,
-    format_hhmm,
-    parse_hhmm,
+    from_document,
+    to_document,
 )
 from chalicelib.domain.clock import Clock, iso_z, shifted, system_clock
 from chalicelib.domain.connections import Connection, ConnectionAction
@@ -244,44 +240,11 @@ def complete_session(v: Views, session_id: str) -> models.SessionOut:
 
 
 def availability_from(body: models.AvailabilityIn) -> Availability:
-    return Availability(
-        timezone=body.timezone,
-        weekly=tuple(
-            WeeklyWindow(Weekday(w.day), Window(parse_hhmm(w.start), parse_hhmm(w.end)))
-            for w in body.weekly
-        ),
-        min_notice_minutes=body.min_notice_minutes,
-        buffer_minutes=body.buffer_minutes,
-        date_overrides=tuple(
-            DateOverride(
-                o.date, tuple(Window(parse_hhmm(w.start), parse_hhmm(w.end)) for w in o.windows)
-            )
-            for o in body.date_overrides
-        ),
-    )
-
-
-def _window_out(window: Window) -> models.WindowOut:
-    return models.WindowOut(start=format_hhmm(window.start), end=format_hhmm(window.end))
+    return from_document(body.model_dump(mode="json", by_alias=True))
 
 
 def availability_out(mentor_id: str, av: Availability) -> models.AvailabilityOut:
-    return models.AvailabilityOut(
-        mentor_id=mentor_id,
-        timezone=av.timezone,
-        weekly=[
-            models.WeeklyWindowOut(
-                day=w.day.value, start=format_hhmm(w.window.start), end=format_hhmm(w.window.end)
-            )
-            for w in av.weekly
-        ],
-        min_notice_minutes=av.min_notice_minutes,
-        buffer_minutes=av.buffer_minutes,
-        date_overrides=[
-            models.DateOverrideOut(date=o.date, windows=[_window_out(w) for w in o.windows])
-            for o in av.date_overrides
-        ],
-    )
+    return models.AvailabilityOut.model_validate({"mentorId": mentor_id, **to_document(av)})
 
 
 def session_out(s: Session) -> models.SessionOut:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.errors import FieldError, OutsideAvailability, ValidationFailed
@@ -456,3 +457,41 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"an aware datetime is required, got naive {moment!r}")
     return moment.astimezone(UTC)
+
+
+def _window_document(window: Window) -> dict[str, str]:
+    return {"start": format_hhmm(window.start), "end": format_hhmm(window.end)}
+
+
+def _window_from(raw: Mapping[str, str]) -> Window:
+    return Window(parse_hhmm(raw["start"]), parse_hhmm(raw["end"]))
+
+
+def to_document(av: Availability) -> dict[str, Any]:
+    """Availability as the API shows it (and the store keeps it): wall-clock strings."""
+    return {
+        "timezone": av.timezone,
+        "weekly": [{"day": w.day.value, **_window_document(w.window)} for w in av.weekly],
+        "minNoticeMinutes": av.min_notice_minutes,
+        "bufferMinutes": av.buffer_minutes,
+        "dateOverrides": [
+            {"date": o.date.isoformat(), "windows": [_window_document(w) for w in o.windows]}
+            for o in av.date_overrides
+        ],
+    }
+
+
+def from_document(raw: Mapping[str, Any]) -> Availability:
+    """The inverse of :func:`to_document` (input already validated)."""
+    return Availability(
+        timezone=raw["timezone"],
+        weekly=tuple(WeeklyWindow(Weekday(w["day"]), _window_from(w)) for w in raw["weekly"]),
+        min_notice_minutes=raw.get("minNoticeMinutes", 0),
+        buffer_minutes=raw.get("bufferMinutes", 0),
+        date_overrides=tuple(
+            DateOverride(
+                date.fromisoformat(o["date"]), tuple(_window_from(w) for w in o["windows"])
+            )
+            for o in raw.get("dateOverrides", [])
+        ),
+    )

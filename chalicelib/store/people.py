@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.config import settings
-from chalicelib.domain.availability import (
-    Availability,
-    DateOverride,
-    Weekday,
-    WeeklyWindow,
-    Window,
-    format_hhmm,
-    parse_hhmm,
-)
+from chalicelib.domain.availability import Availability, from_document, to_document
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.people import Mentor, MentorStats, User
@@ -126,43 +117,13 @@ def mentor_from_item(item: Item) -> Mentor:
     )
 
 
-def _window(raw: dict[str, str]) -> Window:
-    return Window(parse_hhmm(raw["start"]), parse_hhmm(raw["end"]))
-
-
-def _window_item(window: Window) -> dict[str, str]:
-    return {"start": format_hhmm(window.start), "end": format_hhmm(window.end)}
-
-
 def availability_to_item(av: Availability | None) -> dict[str, Any] | None:
-    """The stored form of availability: the API's own shape (wall-clock strings)."""
-    if av is None:
-        return None
-    return {
-        "timezone": av.timezone,
-        "weekly": [{"day": w.day.value, **_window_item(w.window)} for w in av.weekly],
-        "minNoticeMinutes": av.min_notice_minutes,
-        "bufferMinutes": av.buffer_minutes,
-        "dateOverrides": [
-            {"date": o.date.isoformat(), "windows": [_window_item(w) for w in o.windows]}
-            for o in av.date_overrides
-        ],
-    }
+    """The stored form of availability: the API's own document (wall-clock strings)."""
+    return to_document(av) if av else None
 
 
 def availability_from_item(raw: dict[str, Any] | None) -> Availability | None:
-    if not raw:
-        return None
-    return Availability(
-        timezone=raw["timezone"],
-        weekly=tuple(WeeklyWindow(Weekday(w["day"]), _window(w)) for w in raw["weekly"]),
-        min_notice_minutes=raw.get("minNoticeMinutes", 0),
-        buffer_minutes=raw.get("bufferMinutes", 0),
-        date_overrides=tuple(
-            DateOverride(date.fromisoformat(o["date"]), tuple(_window(w) for w in o["windows"]))
-            for o in raw.get("dateOverrides", [])
-        ),
-    )
+    return from_document(raw) if raw else None
 
 
 @dataclass(frozen=True)
