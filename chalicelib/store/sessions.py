@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -24,23 +24,14 @@ from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.connections import ConnectionStatus
 from chalicelib.domain.errors import (
     ChangedMeanwhile,
-    Conflict,
-    DuplicateRequest,
     InvalidState,
-    NotConnected,
-    NotFound,
-    SlotUnavailable,
 )
 from chalicelib.domain.people import Mentor, User
 from chalicelib.domain.sessions import (
-    IDEMPOTENCY_TTL,
     IdempotentReply,
-    MentorSummary,
     Role,
     Session,
     SessionStatus,
-    SessionType,
-    StudentSummary,
     Tab,
     mentor_cells,
     mentor_id_of,
@@ -49,8 +40,6 @@ from chalicelib.domain.sessions import (
 from chalicelib.store import schema
 from chalicelib.store.dynamo import (
     Db,
-    Item,
-    cancellation_codes,
     error_code,
     from_item,
     merge_expression,
@@ -60,133 +49,34 @@ from chalicelib.store.dynamo import (
     to_values,
 )
 from chalicelib.store.pages import SortedQuery, read_sorted
-from chalicelib.store.people import STAT_ATTRIBUTES, mentor_from_item, user_from_item
+from chalicelib.store.people import mentor_from_item, user_from_item
+from chalicelib.store.session_items import (
+    cell_interval,
+    cell_item,
+    reply_from_item,
+    session_from_item,
+    session_to_item,
+)
+from chalicelib.store.session_writes import (
+    CHANGED,
+    LastHeld,
+    Plan,
+    SettleOutcome,
+    accepted_check,
+    booking_error,
+    cells_of,
+    idempotency_put,
+    owned_by,
+    session_change,
+    session_update,
+    stats_update,
+)
 
-# Reservation cells outlive their session by a week, then TTL removes them:
-# nobody can book in the past, so an old cell can never matter again.
-CELL_RETENTION = timedelta(days=7)
 # Sessions last at most 90 minutes and one person's never overlap, so a
 # time-ordered range read from "now - 90 minutes" meets at most a few sessions
 # that the tab filter then drops.
 LONGEST_SESSION = timedelta(minutes=90)
 TAB_SLACK = 4
-
-_OPTIONAL_TIMES = (
-    "startedAt",
-    "mentorJoinedAt",
-    "studentJoinedAt",
-    "endedAt",
-    "cancelledAt",
-    "rescheduledFrom",
-)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return iso_z(moment) if moment else None
-
-
-def _time(value: Any) -> datetime | None:
-    return parse_iso_z(value) if value else None
-
-
-def bucket_of(status: SessionStatus) -> str:
-    return schema.CANCELLED_BUCKET if status is SessionStatus.CANCELLED else schema.ACTIVE_BUCKET
-
-
-def due_keys(s: Session) -> dict[str, str]:
-    """The sparse due-index keys: present only while the session is SCHEDULED."""
-    if s.status is not SessionStatus.SCHEDULED:
-        return {}
-    return {"GSI3PK": schema.DUE_PARTITION, "GSI3SK": f"{iso_z(s.due_at)}#{s.id}"}
-
-
-def session_to_item(s: Session) -> Item:
-    start = iso_z(s.scheduled_at)
-    return {
-        **schema.session_key(s.id),
-        "GSI1PK": schema.mentor_sessions(s.mentor.user_id),
-        "GSI1SK": f"{start}#{s.id}",
-        "GSI2PK": schema.student_sessions(s.student.id),
-        "GSI2SK": f"{start}#{s.id}",
-        schema.TAB_SK: schema.tab_sort(bucket_of(s.status), start, s.id),
-        **due_keys(s),
-        "type": "SESSION",
-        "id": s.id,
-        "mentorId": s.mentor.id,
-        "mentorUserId": s.mentor.user_id,
-        "mentorName": s.mentor.name,
-        "mentorEmail": s.mentor.email,
-        "mentorCompany": s.mentor.company,
-        "mentorJobTitle": s.mentor.job_title,
-        "studentId": s.student.id,
-        "studentName": s.student.name,
-        "studentEmail": s.student.email,
-        "scheduledAt": start,
-        "endsAt": iso_z(s.ends_at),
-        "duration": s.duration,
-        "status": s.status.value,
-        "sessionType": s.session_type.value,
-        "title": s.title,
-        "description": s.description,
-        "agendaNotes": s.agenda_notes,
-        "timezone": s.timezone,
-        "bufferMinutes": s.buffer_minutes,
-        "meetingRoom": s.meeting_room,
-        "meetingLink": s.meeting_link,
-        "sessionNotes": s.session_notes,
-        "startedAt": _iso(s.started_at),
-        "mentorJoinedAt": _iso(s.mentor_joined_at),
-        "studentJoinedAt": _iso(s.student_joined_at),
-        "endedAt": _iso(s.ended_at),
-        "cancelledAt": _iso(s.cancelled_at),
-        "cancelledBy": s.cancelled_by,
-        "cancellationReason": s.cancellation_reason,
-        "noShowBy": s.no_show_by,
-        "rescheduledFrom": _iso(s.rescheduled_from),
-        "createdAt": iso_z(s.created_at),
-        "updatedAt": iso_z(s.updated_at),
-    }
-
-
-def session_from_item(item: Item) -> Session:
-    times = {name: _time(item.get(name)) for name in _OPTIONAL_TIMES}
-    return Session(
-        id=item["id"],
-        mentor=MentorSummary(
-            id=item["mentorId"],
-            user_id=item["mentorUserId"],
-            name=item["mentorName"],
-            email=item.get("mentorEmail"),
-            company=item["mentorCompany"],
-            job_title=item["mentorJobTitle"],
-        ),
-        student=StudentSummary(
-            id=item["studentId"], name=item["studentName"], email=item.get("studentEmail")
-        ),
-        scheduled_at=parse_iso_z(item["scheduledAt"]),
-        duration=item["duration"],
-        status=SessionStatus(item["status"]),
-        session_type=SessionType(item["sessionType"]),
-        title=item["title"],
-        description=item.get("description"),
-        agenda_notes=item.get("agendaNotes"),
-        timezone=item["timezone"],
-        buffer_minutes=item.get("bufferMinutes", 0),
-        meeting_room=item.get("meetingRoom"),
-        meeting_link=item.get("meetingLink"),
-        session_notes=item.get("sessionNotes"),
-        started_at=times["startedAt"],
-        mentor_joined_at=times["mentorJoinedAt"],
-        student_joined_at=times["studentJoinedAt"],
-        ended_at=times["endedAt"],
-        cancelled_at=times["cancelledAt"],
-        cancelled_by=item.get("cancelledBy"),
-        cancellation_reason=item.get("cancellationReason"),
-        no_show_by=item.get("noShowBy"),
-        rescheduled_from=times["rescheduledFrom"],
-        created_at=parse_iso_z(item["createdAt"]),
-        updated_at=parse_iso_z(item["updatedAt"]),
-    )
 
 
 @dataclass(frozen=True)
@@ -197,25 +87,6 @@ class BookingInputs:
     mentor: Mentor | None
     pair_status: ConnectionStatus | None
     replay: IdempotentReply | None
-
-
-def _cell_item(user_id: str, cell: datetime, session: Session, kind: str) -> Item:
-    return {
-        **schema.cell_key(user_id, iso_z(cell)),
-        "type": "CELL",
-        "kind": kind,
-        "sessionId": session.id,
-        "start": iso_z(session.scheduled_at),
-        "end": iso_z(session.ends_at),
-        schema.TTL_ATTRIBUTE: int((session.ends_at + CELL_RETENTION).timestamp()),
-    }
-
-
-def _reply_from_item(item: Item, now: datetime) -> IdempotentReply | None:
-    expires = datetime.fromtimestamp(item[schema.TTL_ATTRIBUTE], UTC)
-    if expires <= now:
-        return None  # TTL deletes lazily; an expired record no longer counts
-    return IdempotentReply(item["fingerprint"], item["status"], item["body"], expires)
 
 
 @dataclass(frozen=True)
@@ -238,12 +109,12 @@ class SessionStore:
             student=user_from_item(user) if user else None,
             mentor=mentor_from_item(mentor) if mentor else None,
             pair_status=ConnectionStatus(pair["status"]) if pair else None,
-            replay=_reply_from_item(idem, now) if idem else None,
+            replay=reply_from_item(idem, now) if idem else None,
         )
 
     def get_reply(self, student_id: str, key: str, now: datetime) -> IdempotentReply | None:
         item = self.db.get(schema.idempotency_key(student_id, key))
-        return _reply_from_item(item, now) if item else None
+        return reply_from_item(item, now) if item else None
 
     def add(self, session: Session, idempotency: tuple[str, IdempotentReply] | None) -> None:
         """Commit a booking (and, with a key, its first reply) in one transaction.
@@ -254,25 +125,25 @@ class SessionStore:
             Conflict: the idempotency key was used by a concurrent request
                 (re-read the stored reply).
         """
-        plan = _Plan(self.db.table)
+        plan = Plan(self.db.table)
         if idempotency:
-            plan.add("idempotency", _idempotency_put(self.db.table, session, *idempotency))
+            plan.add("idempotency", idempotency_put(self.db.table, session, *idempotency))
         plan.put("session", session_to_item(session))
         for cell in mentor_cells(session):
             kind = "S" if cell < session.ends_at else "B"
-            plan.put("mentor", _cell_item(session.mentor.user_id, cell, session, kind))
+            plan.put("mentor", cell_item(session.mentor.user_id, cell, session, kind))
         for cell in student_cells(session):
-            plan.put("student", _cell_item(session.student.id, cell, session, "S"))
-        plan.add("connection", _accepted_check(self.db.table, session))
+            plan.put("student", cell_item(session.student.id, cell, session, "S"))
+        plan.add("connection", accepted_check(self.db.table, session))
         plan.add(
-            "counter", _stats_update(self.db.table, session.mentor.id, stats.delta(None, session))
+            "counter", stats_update(self.db.table, session.mentor.id, stats.delta(None, session))
         )
         try:
             self.db.transact(plan.actions)
         except ClientError as exc:
             if error_code(exc) != "TransactionCanceledException":
                 raise
-            raise _booking_error(plan.failed(exc)) from exc
+            raise booking_error(plan.failed(exc)) from exc
 
     def get_with_mentor(self, session_id: str) -> tuple[Session | None, Mentor | None]:
         """A session and its mentor's profile, in one round trip."""
@@ -293,7 +164,7 @@ class SessionStore:
 
     def record_join(self, before: Session, after: Session, joined_attribute: str) -> Session:
         """Write a participant's first join; a concurrent identical join is not an error."""
-        update = _session_change(before, after)
+        update = session_change(before, after)
         update["ConditionExpression"] += f" AND attribute_not_exists({joined_attribute})"
         try:
             out = self.db.client.update_item(
@@ -315,20 +186,20 @@ class SessionStore:
                 and (now_item.scheduled_at == before.scheduled_at)
             ):
                 return now_item
-            raise InvalidState(_CHANGED) from exc
+            raise InvalidState(CHANGED) from exc
         return session_from_item(from_item(out["Attributes"]))
 
     def cancel(self, before: Session, after: Session) -> None:
         """Cancel: the session, the release of every cell and the counter, atomically."""
-        plan = _Plan(self.db.table)
-        plan.add("session", _session_update(self.db.table, before, after))
-        for (user, cell), _ in _cells_of(before).items():
+        plan = Plan(self.db.table)
+        plan.add("session", session_update(self.db.table, before, after))
+        for (user, cell), _ in cells_of(before).items():
             key = to_item(schema.cell_key(user, cell))
             plan.add(
-                "cells", {"Delete": {"TableName": self.db.table, "Key": key, **_owned_by(before)}}
+                "cells", {"Delete": {"TableName": self.db.table, "Key": key, **owned_by(before)}}
             )
         plan.add(
-            "counter", _stats_update(self.db.table, before.mentor.id, stats.delta(before, after))
+            "counter", stats_update(self.db.table, before.mentor.id, stats.delta(before, after))
         )
         self._commit(plan)
 
@@ -339,20 +210,20 @@ class SessionStore:
         touch one item twice); cells only the old time had are deleted, cells
         only the new time needs are put with ``attribute_not_exists``.
         """
-        old, new = _cells_of(before), _cells_of(after)
-        plan = _Plan(self.db.table)
-        plan.add("session", _session_update(self.db.table, before, after))
+        old, new = cells_of(before), cells_of(after)
+        plan = Plan(self.db.table)
+        plan.add("session", session_update(self.db.table, before, after))
         for key in old.keys() - new.keys():
             item_key = to_item(schema.cell_key(*key))
             plan.add(
                 "cells",
-                {"Delete": {"TableName": self.db.table, "Key": item_key, **_owned_by(before)}},
+                {"Delete": {"TableName": self.db.table, "Key": item_key, **owned_by(before)}},
             )
         for key, (cell, kind, whose) in new.items():
-            item = _cell_item(key[0], cell, after, kind)
+            item = cell_item(key[0], cell, after, kind)
             if key in old:
                 fields = {k: item[k] for k in ("kind", "start", "end", schema.TTL_ATTRIBUTE)}
-                update = merge_expression(set_fields(fields), **_owned_by(before))
+                update = merge_expression(set_fields(fields), **owned_by(before))
                 plan.add(
                     "cells",
                     {
@@ -365,7 +236,7 @@ class SessionStore:
                 )
             else:
                 plan.put(whose, item)
-        plan.add("connection", _accepted_check(self.db.table, after))
+        plan.add("connection", accepted_check(self.db.table, after))
         self._commit(plan)
 
     def settle(
@@ -381,14 +252,14 @@ class SessionStore:
             InvalidState: the session changed since it was read.
             ChangedMeanwhile: the mentor's ``lastSessionAt`` changed; re-read and retry.
         """
-        plan = _Plan(self.db.table)
+        plan = Plan(self.db.table)
         key = to_item(schema.session_key(before.id))
-        change = _session_change(before, after, **condition)
+        change = session_change(before, after, **condition)
         plan.add("session", {"Update": {"TableName": self.db.table, "Key": key, **change}})
         held = stats.contribution(after).last_session_at
         last = LastHeld(held, mentor_last_held) if held else None
         changes = stats.delta(before, after)
-        plan.add("mentor-stats", _stats_update(self.db.table, before.mentor.id, changes, last))
+        plan.add("mentor-stats", stats_update(self.db.table, before.mentor.id, changes, last))
         self._commit(plan)
 
     def settle_many(
@@ -401,12 +272,12 @@ class SessionStore:
         written; a mentor whose ``lastSessionAt`` moved is reported in
         ``stale_mentors``. The caller drops or refreshes those and tries again.
         """
-        plan = _Plan(self.db.table)
+        plan = Plan(self.db.table)
         totals: dict[str, dict[str, int]] = {}
         latest: dict[str, datetime | None] = {}
         for before, after in changes:
             key = to_item(schema.session_key(before.id))
-            change = _session_change(before, after)
+            change = session_change(before, after)
             plan.add(
                 f"s:{before.id}", {"Update": {"TableName": self.db.table, "Key": key, **change}}
             )
@@ -420,7 +291,7 @@ class SessionStore:
         for mentor, counts in totals.items():
             held = latest.get(mentor)
             last = LastHeld(held, last_held.get(mentor)) if held else None
-            plan.add(f"m:{mentor}", _stats_update(self.db.table, mentor, counts, last))
+            plan.add(f"m:{mentor}", stats_update(self.db.table, mentor, counts, last))
         try:
             self.db.transact(plan.actions)
         except ClientError as exc:
@@ -434,7 +305,7 @@ class SessionStore:
             )
         return SettleOutcome(committed=True, changed=set(), stale_mentors=set())
 
-    def _commit(self, plan: _Plan) -> None:
+    def _commit(self, plan: Plan) -> None:
         try:
             self.db.transact(plan.actions)
         except ClientError as exc:
@@ -442,10 +313,10 @@ class SessionStore:
                 raise
             failed = plan.failed(exc)
             if "session" in failed or "cells" in failed:
-                raise InvalidState(_CHANGED) from exc
+                raise InvalidState(CHANGED) from exc
             if "mentor-stats" in failed:
                 raise ChangedMeanwhile("The mentor's statistics moved; re-read.") from exc
-            raise _booking_error(failed) from exc
+            raise booking_error(failed) from exc
 
     def due(
         self, now: datetime, limit: int, after: dict[str, Any] | None
@@ -508,7 +379,7 @@ class SessionStore:
         while last:
             more, last = self.db.query(**kwargs, ExclusiveStartKey=last)
             items += more
-        cells = [_cell_interval(i) for i in items]
+        cells = [cell_interval(i) for i in items]
         sessions = {
             (i["start"], i["end"]): Interval(parse_iso_z(i["start"]), parse_iso_z(i["end"]))
             for i in items
@@ -530,155 +401,6 @@ class SessionStore:
         scope = f"sessions:{user_id}:{','.join(r.value for r in roles)}:{tab or 'all'}"
         page = read_sorted(self.db, queries, limit, cursor, scope, settings().cursor_secret)
         return [session_from_item(i) for i in page.items], page.next_cursor
-
-
-_CHANGED = "The session changed at the same time; reload it and try again."
-
-
-class _Plan:
-    """A transaction's actions, each tagged with what it protects."""
-
-    def __init__(self, table: str) -> None:
-        self.table = table
-        self.actions: list[dict[str, Any]] = []
-        self.roles: list[str] = []
-
-    def add(self, role: str, action: dict[str, Any] | None) -> None:
-        if action is None:
-            return
-        self.actions.append(action)
-        self.roles.append(role)
-
-    def put(self, role: str, item: Item) -> None:
-        self.add(
-            role,
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(item),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        )
-
-    def failed(self, exc: ClientError) -> set[str]:
-        """The roles whose conditions failed, from the cancellation reasons."""
-        codes = cancellation_codes(exc)
-        return {self.roles[n] for n, code in enumerate(codes) if code == "ConditionalCheckFailed"}
-
-
-def _idempotency_put(
-    table: str, session: Session, key: str, first: IdempotentReply
-) -> dict[str, Any]:
-    record = {
-        **schema.idempotency_key(session.student.id, key),
-        "type": "IDEMPOTENCY",
-        "fingerprint": first.fingerprint,
-        "status": first.status,
-        "body": first.body,
-        "sessionId": session.id,
-        schema.TTL_ATTRIBUTE: int(first.expires_at.timestamp()),
-    }
-    now = first.expires_at - IDEMPOTENCY_TTL
-    return {
-        "Put": {
-            "TableName": table,
-            "Item": to_item(record),
-            # An expired record may linger until TTL removes it; it no longer counts.
-            "ConditionExpression": "attribute_not_exists(PK) OR #ttl < :now",
-            "ExpressionAttributeNames": {"#ttl": schema.TTL_ATTRIBUTE},
-            "ExpressionAttributeValues": to_values({":now": int(now.timestamp())}),
-        }
-    }
-
-
-def _accepted_check(table: str, session: Session) -> dict[str, Any]:
-    return {
-        "ConditionCheck": {
-            "TableName": table,
-            "Key": to_item(schema.pair_key(session.mentor.id, session.student.id)),
-            "ConditionExpression": "#s = :accepted",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": to_values({":accepted": "ACCEPTED"}),
-        }
-    }
-
-
-@dataclass(frozen=True)
-class SettleOutcome:
-    committed: bool
-    changed: set[str]
-    stale_mentors: set[str]
-
-
-@dataclass(frozen=True)
-class LastHeld:
-    """A new candidate for the mentor's ``lastSessionAt`` and the value it was read as."""
-
-    candidate: datetime
-    seen: datetime | None
-
-
-def _stats_update(
-    table: str, mentor_id: str, changes: dict[str, int], last: LastHeld | None = None
-) -> dict[str, Any] | None:
-    """The mentor's counters moved by ``changes`` (None when nothing changes).
-
-    ``lastSessionAt`` is a maximum, which an UpdateExpression cannot compute:
-    it is set to the candidate only if the candidate is later than the value
-    read, and only if that value is unchanged (else the caller re-reads).
-    """
-    clauses: list[str] = []
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    adds = []
-    for n, (name, amount) in enumerate(changes.items()):
-        names[f"#s{n}"] = STAT_ATTRIBUTES[name]
-        values[f":s{n}"] = amount
-        adds.append(f"#s{n} :s{n}")
-    if adds:
-        clauses.append("ADD " + ", ".join(adds))
-    condition = "attribute_exists(PK)"
-    if last and (last.seen is None or last.candidate > last.seen):
-        clauses.append("SET #last = :last")
-        names["#last"] = "lastSessionAt"
-        values[":last"] = iso_z(last.candidate)
-        if last.seen is None:
-            condition += " AND attribute_not_exists(#last)"
-        else:
-            condition += " AND #last = :seen"
-            values[":seen"] = iso_z(last.seen)
-    if not clauses:
-        return None
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": to_item(schema.mentor_key(mentor_id)),
-            "UpdateExpression": " ".join(clauses),
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_values(values),
-        }
-    }
-
-
-def _cell_interval(item: Item) -> Interval:
-    start = parse_iso_z(item["SK"])
-    return Interval(start, start + timedelta(minutes=CELL_MINUTES))
-
-
-def _booking_error(failed: set[str]) -> Exception:
-    if "idempotency" in failed:
-        return DuplicateRequest("A request with this Idempotency-Key was just processed.")
-    if "connection" in failed:
-        return NotConnected("Your connection with this mentor is no longer accepted.")
-    if "counter" in failed:
-        return NotFound("No such mentor.")
-    if "student" in failed:
-        return SlotUnavailable("You already have a session at that time.")
-    if "mentor" in failed:
-        return SlotUnavailable("The mentor is not available at that time any more.")
-    return Conflict("The booking could not be saved; please try again.")
 
 
 def _tab_query(user_id: str, role: Role, tab: Tab | None, now: datetime) -> SortedQuery:
@@ -704,74 +426,3 @@ def _tab_query(user_id: str, role: Role, tab: Tab | None, now: datetime) -> Sort
             names, values, TAB_SLACK,
         )  # fmt: skip
     return SortedQuery(index, partition, False, sk_prefix=f"{schema.CANCELLED_BUCKET}#")
-
-
-def _diff_update(before: Session, after: Session) -> dict[str, Any]:
-    """UpdateItem arguments that turn the stored ``before`` into ``after``.
-
-    Derived from the two item forms, so every attribute a change touches,
-    index keys included (tab bucket, due index, time order), moves with it.
-    """
-    old, new = session_to_item(before), session_to_item(after)
-    changed = {k: v for k, v in new.items() if old.get(k) != v}
-    removed = [k for k in old if k not in new]
-    names = {f"#f{n}": key for n, key in enumerate([*changed, *removed])}
-    by_name = {key: alias for alias, key in names.items()}
-    clauses = []
-    if changed:
-        clauses.append("SET " + ", ".join(f"{by_name[k]} = :v{n}" for n, k in enumerate(changed)))
-    if removed:
-        clauses.append("REMOVE " + ", ".join(by_name[k] for k in removed))
-    update: dict[str, Any] = {
-        "UpdateExpression": " ".join(clauses),
-        "ExpressionAttributeNames": names,
-    }
-    if changed:
-        values = {f":v{n}": value for n, value in enumerate(changed.values())}
-        update["ExpressionAttributeValues"] = to_values(values)
-    return update
-
-
-def _still_as_read(before: Session, **extra: Any) -> dict[str, Any]:
-    """The condition that the session is still SCHEDULED at the time it was read."""
-    condition = "#cs = :cs AND #ct = :ct"
-    names = {"#cs": "status", "#ct": "scheduledAt"}
-    values = {":cs": SessionStatus.SCHEDULED.value, ":ct": iso_z(before.scheduled_at)}
-    for n, (attribute, (operator, value)) in enumerate(extra.items()):
-        condition += f" AND #c{n} {operator} :c{n}"
-        names[f"#c{n}"] = attribute
-        values[f":c{n}"] = value
-    return {
-        "ConditionExpression": condition,
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": to_values(values),
-    }
-
-
-def _session_change(before: Session, after: Session, **extra: Any) -> dict[str, Any]:
-    """The conditional update from ``before`` to ``after`` (without table and key)."""
-    return merge_expression(_diff_update(before, after), **_still_as_read(before, **extra))
-
-
-def _session_update(table: str, before: Session, after: Session) -> dict[str, Any]:
-    """The same as one action of a transaction."""
-    key = to_item(schema.session_key(before.id))
-    return {"Update": {"TableName": table, "Key": key, **_session_change(before, after)}}
-
-
-def _cells_of(session: Session) -> dict[tuple[str, str], tuple[datetime, str, str]]:
-    """Every reservation cell of a session: (user, cell) -> (cell start, kind, whose)."""
-    found: dict[tuple[str, str], tuple[datetime, str, str]] = {}
-    for cell in mentor_cells(session):
-        kind = "S" if cell < session.ends_at else "B"
-        found[(session.mentor.user_id, iso_z(cell))] = (cell, kind, "mentor")
-    for cell in student_cells(session):
-        found[(session.student.id, iso_z(cell))] = (cell, "S", "student")
-    return found
-
-
-def _owned_by(session: Session) -> dict[str, Any]:
-    return {
-        "ConditionExpression": "sessionId = :sid",
-        "ExpressionAttributeValues": to_values({":sid": session.id}),
-    }

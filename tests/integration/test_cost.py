@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.sessions import mentor_cells
-from chalicelib.store.sessions import _cell_item, session_to_item
+from chalicelib.store.session_items import cell_item, session_to_item
 from tests.integration.conftest import (
     Api,
     Calls,
@@ -33,7 +33,7 @@ def _seed_history(mentor_user: str, student: str, now: datetime) -> None:
         start = now - timedelta(days=1, minutes=30 * n)
         s = history_session(n, mentor_user if n % 2 else "other-m", student, start)
         items.append(session_to_item(s))
-        items += [_cell_item(s.mentor.user_id, c, s, "S") for c in mentor_cells(s)]
+        items += [cell_item(s.mentor.user_id, c, s, "S") for c in mentor_cells(s)]
     write_items(items)
 
 

@@ -17,7 +17,7 @@ from chalicelib.domain.clock import parse_iso_z
 from chalicelib.domain.sessions import Role, SessionStatus
 from chalicelib.jobs.finalize import finalize
 from chalicelib.store import Store
-from chalicelib.store.sessions import session_to_item
+from chalicelib.store.session_items import session_to_item
 from tests.integration.conftest import (
     Api,
     Calls,

@@ -1,0 +1,254 @@
+"""The conditional writes of a session's life: transaction plans and their parts.
+
+Each change is written on the condition that the session is still as it was
+read; a cancelled transaction is read reason by reason (``Plan.failed``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.domain.clock import iso_z
+from chalicelib.domain.errors import (
+    Conflict,
+    DuplicateRequest,
+    NotConnected,
+    NotFound,
+    SlotUnavailable,
+)
+from chalicelib.domain.sessions import (
+    IDEMPOTENCY_TTL,
+    IdempotentReply,
+    Session,
+    SessionStatus,
+    mentor_cells,
+    student_cells,
+)
+from chalicelib.store import schema
+from chalicelib.store.dynamo import (
+    Item,
+    cancellation_codes,
+    merge_expression,
+    to_item,
+    to_values,
+)
+from chalicelib.store.people import STAT_ATTRIBUTES
+from chalicelib.store.session_items import session_to_item
+
+CHANGED = "The session changed at the same time; reload it and try again."
+
+
+class Plan:
+    """A transaction's actions, each tagged with what it protects."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.actions: list[dict[str, Any]] = []
+        self.roles: list[str] = []
+
+    def add(self, role: str, action: dict[str, Any] | None) -> None:
+        if action is None:
+            return
+        self.actions.append(action)
+        self.roles.append(role)
+
+    def put(self, role: str, item: Item) -> None:
+        self.add(
+            role,
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        )
+
+    def failed(self, exc: ClientError) -> set[str]:
+        """The roles whose conditions failed, from the cancellation reasons."""
+        codes = cancellation_codes(exc)
+        return {self.roles[n] for n, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+
+
+def idempotency_put(
+    table: str, session: Session, key: str, first: IdempotentReply
+) -> dict[str, Any]:
+    record = {
+        **schema.idempotency_key(session.student.id, key),
+        "type": "IDEMPOTENCY",
+        "fingerprint": first.fingerprint,
+        "status": first.status,
+        "body": first.body,
+        "sessionId": session.id,
+        schema.TTL_ATTRIBUTE: int(first.expires_at.timestamp()),
+    }
+    now = first.expires_at - IDEMPOTENCY_TTL
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": to_item(record),
+            # An expired record may linger until TTL removes it; it no longer counts.
+            "ConditionExpression": "attribute_not_exists(PK) OR #ttl < :now",
+            "ExpressionAttributeNames": {"#ttl": schema.TTL_ATTRIBUTE},
+            "ExpressionAttributeValues": to_values({":now": int(now.timestamp())}),
+        }
+    }
+
+
+def accepted_check(table: str, session: Session) -> dict[str, Any]:
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": to_item(schema.pair_key(session.mentor.id, session.student.id)),
+            "ConditionExpression": "#s = :accepted",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": to_values({":accepted": "ACCEPTED"}),
+        }
+    }
+
+
+@dataclass(frozen=True)
+class SettleOutcome:
+    committed: bool
+    changed: set[str]
+    stale_mentors: set[str]
+
+
+@dataclass(frozen=True)
+class LastHeld:
+    """A new candidate for the mentor's ``lastSessionAt`` and the value it was read as."""
+
+    candidate: datetime
+    seen: datetime | None
+
+
+def stats_update(
+    table: str, mentor_id: str, changes: dict[str, int], last: LastHeld | None = None
+) -> dict[str, Any] | None:
+    """The mentor's counters moved by ``changes`` (None when nothing changes).
+
+    ``lastSessionAt`` is a maximum, which an UpdateExpression cannot compute:
+    it is set to the candidate only if the candidate is later than the value
+    read, and only if that value is unchanged (else the caller re-reads).
+    """
+    clauses: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    adds = []
+    for n, (name, amount) in enumerate(changes.items()):
+        names[f"#s{n}"] = STAT_ATTRIBUTES[name]
+        values[f":s{n}"] = amount
+        adds.append(f"#s{n} :s{n}")
+    if adds:
+        clauses.append("ADD " + ", ".join(adds))
+    condition = "attribute_exists(PK)"
+    if last and (last.seen is None or last.candidate > last.seen):
+        clauses.append("SET #last = :last")
+        names["#last"] = "lastSessionAt"
+        values[":last"] = iso_z(last.candidate)
+        if last.seen is None:
+            condition += " AND attribute_not_exists(#last)"
+        else:
+            condition += " AND #last = :seen"
+            values[":seen"] = iso_z(last.seen)
+    if not clauses:
+        return None
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": to_item(schema.mentor_key(mentor_id)),
+            "UpdateExpression": " ".join(clauses),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_values(values),
+        }
+    }
+
+
+def booking_error(failed: set[str]) -> Exception:
+    if "idempotency" in failed:
+        return DuplicateRequest("A request with this Idempotency-Key was just processed.")
+    if "connection" in failed:
+        return NotConnected("Your connection with this mentor is no longer accepted.")
+    if "counter" in failed:
+        return NotFound("No such mentor.")
+    if "student" in failed:
+        return SlotUnavailable("You already have a session at that time.")
+    if "mentor" in failed:
+        return SlotUnavailable("The mentor is not available at that time any more.")
+    return Conflict("The booking could not be saved; please try again.")
+
+
+def _diff_update(before: Session, after: Session) -> dict[str, Any]:
+    """UpdateItem arguments that turn the stored ``before`` into ``after``.
+
+    Derived from the two item forms, so every attribute a change touches,
+    index keys included (tab bucket, due index, time order), moves with it.
+    """
+    old, new = session_to_item(before), session_to_item(after)
+    changed = {k: v for k, v in new.items() if old.get(k) != v}
+    removed = [k for k in old if k not in new]
+    names = {f"#f{n}": key for n, key in enumerate([*changed, *removed])}
+    by_name = {key: alias for alias, key in names.items()}
+    clauses = []
+    if changed:
+        clauses.append("SET " + ", ".join(f"{by_name[k]} = :v{n}" for n, k in enumerate(changed)))
+    if removed:
+        clauses.append("REMOVE " + ", ".join(by_name[k] for k in removed))
+    update: dict[str, Any] = {
+        "UpdateExpression": " ".join(clauses),
+        "ExpressionAttributeNames": names,
+    }
+    if changed:
+        values = {f":v{n}": value for n, value in enumerate(changed.values())}
+        update["ExpressionAttributeValues"] = to_values(values)
+    return update
+
+
+def _still_as_read(before: Session, **extra: Any) -> dict[str, Any]:
+    """The condition that the session is still SCHEDULED at the time it was read."""
+    condition = "#cs = :cs AND #ct = :ct"
+    names = {"#cs": "status", "#ct": "scheduledAt"}
+    values = {":cs": SessionStatus.SCHEDULED.value, ":ct": iso_z(before.scheduled_at)}
+    for n, (attribute, (operator, value)) in enumerate(extra.items()):
+        condition += f" AND #c{n} {operator} :c{n}"
+        names[f"#c{n}"] = attribute
+        values[f":c{n}"] = value
+    return {
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": to_values(values),
+    }
+
+
+def session_change(before: Session, after: Session, **extra: Any) -> dict[str, Any]:
+    """The conditional update from ``before`` to ``after`` (without table and key)."""
+    return merge_expression(_diff_update(before, after), **_still_as_read(before, **extra))
+
+
+def session_update(table: str, before: Session, after: Session) -> dict[str, Any]:
+    """The same as one action of a transaction."""
+    key = to_item(schema.session_key(before.id))
+    return {"Update": {"TableName": table, "Key": key, **session_change(before, after)}}
+
+
+def cells_of(session: Session) -> dict[tuple[str, str], tuple[datetime, str, str]]:
+    """Every reservation cell of a session: (user, cell) -> (cell start, kind, whose)."""
+    found: dict[tuple[str, str], tuple[datetime, str, str]] = {}
+    for cell in mentor_cells(session):
+        kind = "S" if cell < session.ends_at else "B"
+        found[(session.mentor.user_id, iso_z(cell))] = (cell, kind, "mentor")
+    for cell in student_cells(session):
+        found[(session.student.id, iso_z(cell))] = (cell, "S", "student")
+    return found
+
+
+def owned_by(session: Session) -> dict[str, Any]:
+    return {
+        "ConditionExpression": "sessionId = :sid",
+        "ExpressionAttributeValues": to_values({":sid": session.id}),
+    }
