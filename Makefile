@@ -11,7 +11,7 @@ export WEB_PORT ?= 5173
 STAGE ?= prod
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test lint typecheck unit integration e2e install clean package lint-template web
+.PHONY: run test lint typecheck unit integration e2e install clean package lint-template web web-check screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck lint-template
+# Browser tests write their screenshots here; `make screenshots` refreshes docs/.
+export SCREENSHOT_DIR ?= build/screenshots
+
+test: lint typecheck lint-template web-check
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+# The web client's own checks: component tests, API types drift, lint, format.
+web-check: web
+	cd frontend && npm test && npm run check:api && npm run lint && npm run format:check
+
+screenshots: $(STAMP) web
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser
 
 # The AWS deployment artefact, built and checked offline: chalice's SAM output
 # with the merge template (table, least-privilege IAM, problem+json gateway errors).

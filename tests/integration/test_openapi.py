@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,8 @@ from openapi_spec_validator import validate
 
 from app import app
 from tests.integration.conftest import Api
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SPEC_ROUTES = {
     ("get", "/api/v1/me"),
@@ -85,3 +89,14 @@ def test_security_bodies_and_problems(doc: dict[str, Any]) -> None:
     assert {p["name"] for p in listing["parameters"]} == {"limit", "cursor", "role", "tab"}
     session = doc["components"]["schemas"]["SessionOut"]["properties"]
     assert {"meetingLink", "mentor", "student", "noShowBy", "rescheduledFrom"} <= set(session)
+
+
+def test_the_web_client_types_come_from_this_document(doc: dict[str, Any]) -> None:
+    committed = json.loads((ROOT / "frontend" / "src" / "api" / "openapi.json").read_text())
+    assert committed == doc, (
+        "frontend/src/api/openapi.json is stale; refresh it and the types: "
+        '.venv/bin/python -c "import json; from app import routes; '
+        "from chalicelib.api.openapi import document; "
+        'print(json.dumps(document(routes.specs), indent=2))" > frontend/src/api/openapi.json'
+        " && (cd frontend && npm run gen:api)"
+    )
