@@ -11,7 +11,7 @@ export WEB_PORT ?= 5173
 STAGE ?= prod
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test lint typecheck unit integration e2e install clean package lint-template web web-check screenshots
+.PHONY: run test lint typecheck unit integration e2e install clean package lint-template web web-check screenshots bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ test: lint typecheck lint-template web-check
 # The web client's own checks: component tests, API types drift, lint, format.
 web-check: web
 	cd frontend && npm test && npm run check:api && npm run lint && npm run format:check
+
+# The benchmark: prints the table, writes bench/results.json and docs/PERFORMANCE.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 screenshots: $(STAMP) web
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser

@@ -73,7 +73,10 @@ def _settle_page(store: Store, page: list[Session], now: datetime) -> list[Sessi
             changes.append((session, lifecycle.finalize(session, now)))
         except InvalidState:
             continue
-    mentors = store.people.mentors(s.mentor.id for s, _ in changes)
+    # Only a completion can move a mentor's lastSessionAt, the one counter that
+    # needs its current value; no-shows are pure increments and read nothing.
+    completing = (b.mentor.id for b, a in changes if a.status is SessionStatus.COMPLETED)
+    mentors = store.people.mentors(completing)
     last = {m.id: m.stats.last_session_at for m in mentors.values()}
     for _ in range(ATTEMPTS):
         if not changes:
