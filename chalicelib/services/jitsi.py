@@ -34,7 +34,7 @@ def room_claims(
         "moderator": moderator,
         "context": {
             "user": {
-                "id": person.id if role is Role.STUDENT else session.mentor.user_id,
+                "id": session.mentor.user_id if role is Role.MENTOR else session.student.id,
                 "name": person.name,
                 "email": person.email or "",
                 "moderator": moderator,

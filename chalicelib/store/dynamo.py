@@ -95,19 +95,29 @@ def to_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def set_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``UpdateExpression`` arguments that SET each of ``values``.
+    """``UpdateExpression`` arguments that SET each of ``values`` (REMOVE those that are None).
 
-    Every name goes through a placeholder, so DynamoDB's several hundred
-    reserved words (``name``, ``timezone``, ``status``...) never bite.
+    None is removed rather than stored, as :func:`to_item` drops it too. Every
+    name goes through a placeholder, so DynamoDB's several hundred reserved
+    words (``name``, ``timezone``, ``status``...) never bite.
     """
     names = {f"#f{n}": key for n, key in enumerate(values)}
-    return {
-        "UpdateExpression": "SET " + ", ".join(f"#f{n} = :f{n}" for n in range(len(values))),
+    sets = {f"#f{n}": f":f{n}" for n, value in enumerate(values.values()) if value is not None}
+    removes = [name for name in names if name not in sets]
+    clauses = []
+    if sets:
+        clauses.append("SET " + ", ".join(f"{name} = {value}" for name, value in sets.items()))
+    if removes:
+        clauses.append("REMOVE " + ", ".join(removes))
+    update: dict[str, Any] = {
+        "UpdateExpression": " ".join(clauses),
         "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": to_values(
-            {f":f{n}": value for n, value in enumerate(values.values())}
-        ),
     }
+    if sets:
+        update["ExpressionAttributeValues"] = to_values(
+            {f":f{n}": value for n, value in enumerate(values.values()) if value is not None}
+        )
+    return update
 
 
 def merge_expression(update: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -303,30 +303,26 @@ class PeopleStore:
 
         Returns False (writing nothing) when a session changed them meanwhile.
         """
-        new, old = stats_to_item(fresh), stats_to_item(seen)
-        names = {f"#a{n}": attribute for n, attribute in enumerate(new)}
-        alias = {attribute: name for name, attribute in names.items()}
+        old = stats_to_item(seen)
+        names = {f"#a{n}": attribute for n, attribute in enumerate(old)}
         values: dict[str, Any] = {}
-        sets, removes, checks = [], [], ["attribute_exists(PK)"]
-        for n, (attribute, value) in enumerate(new.items()):
+        checks = ["attribute_exists(PK)"]
+        for n, value in enumerate(old.values()):
             if value is None:
-                removes.append(alias[attribute])
+                checks.append(f"attribute_not_exists(#a{n})")
             else:
-                sets.append(f"{alias[attribute]} = :n{n}")
-                values[f":n{n}"] = value
-            if old[attribute] is None:
-                checks.append(f"attribute_not_exists({alias[attribute]})")
-            else:
-                checks.append(f"{alias[attribute]} = :o{n}")
-                values[f":o{n}"] = old[attribute]
-        update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+                checks.append(f"#a{n} = :a{n}")
+                values[f":a{n}"] = value
+        condition: dict[str, Any] = {
+            "ConditionExpression": " AND ".join(checks),
+            "ExpressionAttributeNames": names,
+        }
+        if values:
+            condition["ExpressionAttributeValues"] = to_values(values)
         try:
             self.db.update(
                 schema.mentor_key(mentor_id),
-                UpdateExpression=update,
-                ConditionExpression=" AND ".join(checks),
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_values(values),
+                **merge_expression(set_fields(stats_to_item(fresh)), **condition),
             )
         except ClientError as exc:
             if error_code(exc) == "ConditionalCheckFailedException":

@@ -33,6 +33,7 @@ from chalicelib.store.dynamo import (
     Item,
     cancellation_codes,
     merge_expression,
+    set_fields,
     to_item,
     to_values,
 )
@@ -191,22 +192,8 @@ def _diff_update(before: Session, after: Session) -> dict[str, Any]:
     """
     old, new = session_to_item(before), session_to_item(after)
     changed = {k: v for k, v in new.items() if old.get(k) != v}
-    removed = [k for k in old if k not in new]
-    names = {f"#f{n}": key for n, key in enumerate([*changed, *removed])}
-    by_name = {key: alias for alias, key in names.items()}
-    clauses = []
-    if changed:
-        clauses.append("SET " + ", ".join(f"{by_name[k]} = :v{n}" for n, k in enumerate(changed)))
-    if removed:
-        clauses.append("REMOVE " + ", ".join(by_name[k] for k in removed))
-    update: dict[str, Any] = {
-        "UpdateExpression": " ".join(clauses),
-        "ExpressionAttributeNames": names,
-    }
-    if changed:
-        values = {f":v{n}": value for n, value in enumerate(changed.values())}
-        update["ExpressionAttributeValues"] = to_values(values)
-    return update
+    removed = dict.fromkeys(k for k in old if k not in new)
+    return set_fields({**changed, **removed})
 
 
 def _still_as_read(before: Session, **extra: Any) -> dict[str, Any]:
