@@ -250,6 +250,13 @@ class Db:
                     ) from exc
             self.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
 
+    def put(self, item: Mapping[str, Any], **kwargs: Any) -> None:
+        try:
+            self.client.put_item(TableName=self.table, Item=to_item(item), **kwargs)
+        except ClientError as exc:
+            raise_unavailable_if_throttled(exc)
+            raise
+
     def update(self, key: Mapping[str, str], **kwargs: Any) -> None:
         try:
             self.client.update_item(TableName=self.table, Key=to_item(key), **kwargs)

@@ -156,11 +156,7 @@ class PeopleStore:
     def add_user(self, user: User) -> bool:
         """Store a new user; False if one with that id already exists."""
         try:
-            self.db.client.put_item(
-                TableName=self.db.table,
-                Item=to_item(user_to_item(user)),
-                ConditionExpression="attribute_not_exists(PK)",
-            )
+            self.db.put(user_to_item(user), ConditionExpression="attribute_not_exists(PK)")
         except ClientError as exc:
             if error_code(exc) == "ConditionalCheckFailedException":
                 return False
