@@ -61,11 +61,9 @@ def configure_environment() -> None:
 
 def silence_logs() -> None:
     """Keep the JSON log lines (their formatting is real work) but write them nowhere."""
-    from chalicelib.logs import logger
+    from chalicelib.logs import handler
 
-    handler = logger.registered_handler
-    if hasattr(handler, "setStream"):
-        handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
+    handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
 
 
 @contextmanager
