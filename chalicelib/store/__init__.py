@@ -1,4 +1,4 @@
-"""Persistence: the single-table design; the only package that imports boto3."""
+"""Persistence: the single-table design; the only package that imports botocore."""
 
 from __future__ import annotations
 

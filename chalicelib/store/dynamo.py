@@ -1,8 +1,10 @@
 """The DynamoDB client, item (de)serialization and error translation.
 
-The store package is the only one that imports boto3. Clients are created
-lazily, once per endpoint and region, because creating one costs tens of
-milliseconds and a Lambda container serves many requests.
+The store package is the only one that imports botocore. It never imports
+boto3, whose import alone lengthens every cold start (see
+:mod:`chalicelib.store.codec`). Clients are created lazily, once per endpoint
+and region, because creating one costs tens of milliseconds and a Lambda
+container serves many requests.
 """
 
 from __future__ import annotations
@@ -14,23 +16,21 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib.config import settings
 from chalicelib.domain.errors import Unavailable
+from chalicelib.store import codec
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 Item = dict[str, Any]
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 _clients: dict[tuple[str | None, str], DynamoDBClient] = {}
 _clients_lock = threading.Lock()
 
@@ -66,7 +66,9 @@ def reset_clients() -> None:
 def _new_client(endpoint_url: str | None, region: str) -> DynamoDBClient:
     # A local emulator accepts any credentials, but botocore insists on some.
     fake = "local" if endpoint_url and not os.environ.get("AWS_ACCESS_KEY_ID") else None
-    made: DynamoDBClient = boto3.session.Session().client(
+    # A session of its own per client, as boto3.session.Session() gave: the
+    # global default session would share credentials and config state.
+    made = botocore.session.get_session().create_client(
         "dynamodb",
         endpoint_url=endpoint_url,
         region_name=region,
@@ -79,19 +81,17 @@ def _new_client(endpoint_url: str | None, region: str) -> DynamoDBClient:
         aws_access_key_id=fake,
         aws_secret_access_key=fake,
     )
-    return made
+    return cast("DynamoDBClient", made)
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     """Serialize plain values (None dropped) into DynamoDB's typed form."""
-    return {
-        k: _serializer.serialize(_plain_to_dynamo(v)) for k, v in values.items() if v is not None
-    }
+    return {k: codec.serialize(_plain_to_dynamo(v)) for k, v in values.items() if v is not None}
 
 
 def to_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Serialize expression attribute values."""
-    return {k: _serializer.serialize(_plain_to_dynamo(v)) for k, v in values.items()}
+    return {k: codec.serialize(_plain_to_dynamo(v)) for k, v in values.items()}
 
 
 def set_fields(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def merge_expression(update: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 def from_item(item: Mapping[str, Any]) -> Item:
     """Deserialize a DynamoDB item into plain Python values (ints, not Decimals)."""
-    return {k: _dynamo_to_plain(_deserializer.deserialize(v)) for k, v in item.items()}
+    return {k: _dynamo_to_plain(codec.deserialize(v)) for k, v in item.items()}
 
 
 def _plain_to_dynamo(value: Any) -> Any:
