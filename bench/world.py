@@ -67,13 +67,12 @@ class World:
 
     @classmethod
     def build(cls) -> World:
-        from chalicelib.api import models
-        from chalicelib.api.views import availability_from
+        from chalicelib.api.resources.availability import AvailabilityIn, availability_from
 
         store = Store.from_settings()
         ctx = Context(store, clock=lambda: START, ids=lambda: MENTOR_ID)
         people.upsert_my_mentor_profile(ctx, MENTOR, _profile())
-        body = models.AvailabilityIn.model_validate(AVAILABILITY)
+        body = AvailabilityIn.model_validate(AVAILABILITY)
         sessions.set_availability(ctx, MENTOR, availability_from(body))
         people.ensure_user(ctx, STUDENT)
         ctx = Context(store, clock=lambda: START, ids=lambda: CONNECTION_ID)

@@ -6,7 +6,7 @@ problem response, and nothing a client sends can surface as a bare 500.
 
 from __future__ import annotations
 
-import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -94,11 +94,11 @@ def to_response(result: BaseModel | Response, status: int) -> Response:
     )
 
 
-def _guarded(view: View, status: int, bind: Callable[[], Any]) -> Callable[..., Response]:
-    @functools.wraps(view)
+def _guarded(spec: RouteSpec, bind: Callable[[], Any]) -> Callable[..., Response]:
     def run(**path: str) -> Response:
         try:
-            return to_response(view(bind(), **path), status)
+            view = spec.resolve()
+            return to_response(view(bind(), **path), contract_of(view).status)
         except DomainError as exc:
             return from_domain_error(exc)
         except HttpProblem as exc:
@@ -106,23 +106,92 @@ def _guarded(view: View, status: int, bind: Callable[[], Any]) -> Callable[..., 
         except Exception:
             return internal_error()
 
+    run.__name__ = run.__qualname__ = spec.name
     return run
 
 
 @dataclass(frozen=True)
-class RouteSpec:
-    """A route as the OpenAPI document describes it."""
+class Contract:
+    """What a view reads and answers: its success status and the OpenAPI document's models."""
 
-    method: str
-    path: str
-    view: View
-    public: bool = False
     status: int = 200
     body: type[BaseModel] | None = None
     optional_body: bool = False
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
+
+
+V = TypeVar("V", bound=View)
+
+
+def endpoint(**contract: Any) -> Callable[[V], V]:
+    """Declare a view's :class:`Contract` next to the view, where its models are imported."""
+
+    def declare(view: V) -> V:
+        setattr(view, "__contract__", Contract(**contract))  # noqa: B010 - mypy: no such attribute
+        return view
+
+    return declare
+
+
+def contract_of(view: View) -> Contract:
+    found = getattr(view, "__contract__", None)
+    return found if isinstance(found, Contract) else Contract()
+
+
+class LazyView:
+    """A view named by its module, imported when its route is first served.
+
+    A cold Lambda then loads the views and pydantic models of the one route it
+    serves, not those of every resource.
+    """
+
+    __slots__ = ("_view", "module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._view: View | None = None
+
+    def resolve(self) -> View:
+        if self._view is None:
+            view: View = getattr(importlib.import_module(self.module), self.name)
+            self._view = view
+        return self._view
+
+
+class LazyModule:
+    """``LazyModule("pkg.mod").view`` names ``pkg.mod.view`` without importing the module."""
+
+    def __init__(self, module: str) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> LazyView:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return LazyView(self._module, name)
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """A registered route: where it is, who may call it, and the view that answers."""
+
+    method: str
+    path: str
+    view: View | LazyView
+    public: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.view.name if isinstance(self.view, LazyView) else self.view.__name__
+
+    def resolve(self) -> View:
+        return self.view.resolve() if isinstance(self.view, LazyView) else self.view
+
+    @property
+    def contract(self) -> Contract:
+        return contract_of(self.resolve())
 
 
 class Routes:
@@ -147,14 +216,14 @@ class Routes:
         assert request is not None  # Chalice sets it before any view runs
         return self._bind(request)
 
-    def add(self, method: str, path: str, view: View, **described: Any) -> None:
-        """Register ``view``; ``described`` fills the route's :class:`RouteSpec`."""
-        spec = RouteSpec(method, path, view, **described)
+    def add(self, method: str, path: str, view: View | LazyView, *, public: bool = False) -> None:
+        """Register ``view`` (its :func:`endpoint` contract is read when it is first served)."""
+        spec = RouteSpec(method, path, view, public)
         self.specs.append(spec)
-        options: dict[str, Any] = {"methods": [method], "cors": self._cors, "name": view.__name__}
-        if not spec.public:
+        options: dict[str, Any] = {"methods": [method], "cors": self._cors, "name": spec.name}
+        if not public:
             options["authorizer"] = self._authorizer
-        self._app.route(path, **options)(_guarded(view, spec.status, self._bound))
+        self._app.route(path, **options)(_guarded(spec, self._bound))
 
 
 def problem_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:

@@ -77,25 +77,27 @@ def document(specs: list[RouteSpec], version: str = "1.0.0") -> dict[str, Any]:
 def _schemas(specs: list[RouteSpec]) -> tuple[dict[Any, Any], dict[str, Any]]:
     wanted: list[tuple[type[BaseModel], Any]] = []
     for spec in specs:
-        wanted += [(m, "validation") for m in (spec.body, spec.query) if m]
-        if spec.response:
-            wanted.append((spec.response, "serialization"))
+        contract = spec.contract
+        wanted += [(m, "validation") for m in (contract.body, contract.query) if m]
+        if contract.response:
+            wanted.append((contract.response, "serialization"))
     refs, top = models_json_schema(list(dict.fromkeys(wanted)), ref_template=REF)
     return refs, top.get("$defs", {})
 
 
 def _operation(spec: RouteSpec, refs: dict[Any, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    contract = spec.contract
     operation: dict[str, Any] = {
-        "operationId": spec.view.__name__,
-        "summary": (spec.view.__doc__ or spec.view.__name__.replace("_", " ")).strip(),
+        "operationId": spec.name,
+        "summary": (spec.resolve().__doc__ or spec.name.replace("_", " ")).strip(),
         "parameters": _parameters(spec, refs, schemas),
         "responses": _responses(spec, refs),
         "security": [] if spec.public else [{"bearerAuth": []}],
     }
-    if spec.body:
+    if contract.body:
         operation["requestBody"] = {
-            "required": not spec.optional_body,
-            "content": {"application/json": {"schema": refs[(spec.body, "validation")]}},
+            "required": not contract.optional_body,
+            "content": {"application/json": {"schema": refs[(contract.body, "validation")]}},
         }
     return operation
 
@@ -107,11 +109,12 @@ def _parameters(
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"\{(\w+)\}", spec.path)
     ]
-    if spec.query:
-        name = refs[(spec.query, "validation")]["$ref"].rsplit("/", 1)[-1]
+    contract = spec.contract
+    if contract.query:
+        name = refs[(contract.query, "validation")]["$ref"].rsplit("/", 1)[-1]
         for field, schema in schemas[name]["properties"].items():
             params.append({"name": field, "in": "query", "required": False, "schema": schema})
-    for header in spec.headers:
+    for header in contract.headers:
         params.append(
             {
                 "name": header,
@@ -124,14 +127,15 @@ def _parameters(
 
 
 def _responses(spec: RouteSpec, refs: dict[Any, Any]) -> dict[str, Any]:
+    contract = spec.contract
     success: dict[str, Any] = {"description": "OK"}
-    if spec.response:
-        schema = refs[(spec.response, "serialization")]
+    if contract.response:
+        schema = refs[(contract.response, "serialization")]
         success["content"] = {"application/json": {"schema": schema}}
     else:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    responses: dict[str, Any] = {str(spec.status): success}
+    responses: dict[str, Any] = {str(contract.status): success}
     for status, description in ERRORS.items():
         responses[str(status)] = {"description": description, "content": problem}
     return responses
