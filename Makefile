@@ -60,6 +60,7 @@ package: $(STAMP)
 	$(BIN)/python -m deploy.template $(STAGE) > build/merge-$(STAGE).json
 	rm -rf build/package
 	$(BIN)/chalice package --stage $(STAGE) --merge-template build/merge-$(STAGE).json build/package
+	$(BIN)/python -m deploy.bytecode build/package/deployment.zip build/package/sam.json
 
 lint-template: package
 	$(BIN)/cfn-lint build/package/sam.json

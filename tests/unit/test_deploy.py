@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib.config import UnsafeConfiguration, require_safe_auth, settings
 from chalicelib.store.schema import table_definition
+from deploy.bytecode import BUILD_TIME_ONLY, add_bytecode, pyc_name, unchecked_pyc
 from deploy.template import TABLE_ACTIONS, merge_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,13 +109,70 @@ def test_the_packaged_template_has_the_lambdas_schedules_and_table() -> None:
     assert resources["UnauthorizedResponse"]["Properties"]["StatusCode"] == "401"
 
 
-def test_the_lambda_zip_leaves_boto3_to_the_runtime() -> None:
+def test_the_lambda_zip_leaves_boto3_to_the_runtime_and_carries_its_bytecode() -> None:
     import zipfile
 
-    names = zipfile.ZipFile(PACKAGED.parent / "deployment.zip").namelist()
-    assert not any(n.startswith(("boto3/", "botocore/")) for n in names)
+    with zipfile.ZipFile(PACKAGED.parent / "deployment.zip") as z:
+        names = set(z.namelist())
+        app_pyc = z.read(pyc_name("app.py", sys.implementation.cache_tag))
+    assert not any(n.startswith(("boto3/", "botocore/", "aws_lambda_powertools/")) for n in names)
     assert "app.py" in names
-    assert (PACKAGED.parent / "deployment.zip").stat().st_size <= 10 * 1024 * 1024
+    assert (PACKAGED.parent / "deployment.zip").stat().st_size <= 10_000_000
+    sources = {n for n in names if n.endswith(".py") and not n.startswith(BUILD_TIME_ONLY)}
+    tag = sys.implementation.cache_tag
+    assert not {n for n in sources if pyc_name(n, tag) not in names}
+    assert int.from_bytes(app_pyc[4:8], "little") == 0b01  # hash-based, not checked
+
+
+def test_unchecked_bytecode_is_used_as_is(tmp_path: Path) -> None:
+    # Compiled from one source, shipped next to another: Python must not look at the source.
+    (tmp_path / "shipped.py").write_text("WHERE = 'source'\n")
+    pyc = tmp_path / pyc_name("shipped.py", sys.implementation.cache_tag)
+    pyc.parent.mkdir()
+    pyc.write_bytes(unchecked_pyc(b"WHERE = 'bytecode'\n", "shipped.py"))
+    done = subprocess.run(
+        [sys.executable, "-c", "import shipped; print(shipped.WHERE, shipped.__cached__)"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("bytecode ")
+
+
+def test_bytecode_replaces_stray_caches_and_matches_the_runtime(tmp_path: Path) -> None:
+    import zipfile
+
+    package = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(package, "w") as z:
+        z.writestr("app.py", "X = 1\n")
+        z.writestr("__pycache__/app.cpython-311.pyc", b"stale")
+        z.writestr("cffi/api.py", "Y = 2\n")
+    other = "python3.9" if sys.version_info[:2] != (3, 9) else "python3.10"
+    with pytest.raises(SystemExit, match="ignored"):
+        add_bytecode(package, other)
+    runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert add_bytecode(package, runtime)[0] == 1
+    names = set(zipfile.ZipFile(package).namelist())
+    tag = sys.implementation.cache_tag
+    assert names == {"app.py", pyc_name("app.py", tag), "cffi/api.py"}
+
+
+def test_verifying_a_token_never_imports_what_gets_no_bytecode() -> None:
+    script = (
+        "import sys, jwt\n"
+        "from cryptography.hazmat.primitives.asymmetric import ec\n"
+        "key = ec.generate_private_key(ec.SECP256R1())\n"
+        "token = jwt.encode({'sub': 'x'}, key, algorithm='ES256')\n"
+        "jwt.decode(token, key.public_key(), algorithms=['ES256'])\n"
+        "import chalicelib.api.tokens\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cffi', 'pycparser')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(
