@@ -13,9 +13,10 @@ a developer's tree are dropped.
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import py_compile
 import sys
+import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -44,12 +45,22 @@ def pyc_name(source: str, cache_tag: str) -> str:
 
 
 def unchecked_pyc(source: bytes, name: str) -> bytes:
-    """The bytecode file for ``source`` that the importer loads without checking it."""
-    from importlib._bootstrap_external import _code_to_hash_pyc  # type: ignore[attr-defined]
+    """The bytecode file for ``source`` that the importer loads without checking it.
 
-    code = compile(source, f"{TASK_ROOT}/{name}", "exec", dont_inherit=True)
-    pyc: bytes = _code_to_hash_pyc(code, importlib.util.source_hash(source), False)
-    return pyc
+    Raises:
+        py_compile.PyCompileError: ``source`` is not valid Python.
+    """
+    with tempfile.TemporaryDirectory(prefix="bytecode-") as work:
+        src, pyc = Path(work) / "module.py", Path(work) / "module.pyc"
+        src.write_bytes(source)
+        py_compile.compile(
+            str(src),
+            cfile=str(pyc),
+            dfile=f"{TASK_ROOT}/{name}",
+            doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        return pyc.read_bytes()
 
 
 def add_bytecode(zip_path: Path, runtime: str) -> tuple[int, int]:
@@ -72,7 +83,7 @@ def add_bytecode(zip_path: Path, runtime: str) -> tuple[int, int]:
                 continue
             try:
                 pyc = unchecked_pyc(data, info.filename)
-            except SyntaxError:
+            except py_compile.PyCompileError:
                 continue  # e.g. a template file named .py; Python would fail on it too
             entry = zipfile.ZipInfo(pyc_name(info.filename, cache_tag), info.date_time)
             entry.external_attr = info.external_attr
