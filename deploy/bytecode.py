@@ -23,10 +23,12 @@ from typing import Any
 
 # Where Lambda unpacks the zip: what tracebacks name.
 TASK_ROOT = "/var/task"
-# Packaged as cryptography's dependencies, but only its compiled _cffi_backend
-# runs; their Python is for building bindings, so bytecode would only add size
-# (tests/unit/test_deploy.py checks that verifying a token never imports them).
-BUILD_TIME_ONLY = ("cffi/", "pycparser/")
+# Packaged, but their Python never runs, so bytecode would only add size (the
+# zip must stay under 10 MB): cryptography needs only cffi's compiled backend,
+# not cffi's or pycparser's Python, which build bindings; pydantic.v1 is the
+# pydantic 1 API this code does not use. tests/unit/test_deploy.py checks that
+# a cold request, a token's verification and the jobs import none of them.
+NEVER_IMPORTED = ("cffi/", "pycparser/", "pydantic/v1/")
 
 
 def runtimes(template: dict[str, Any]) -> set[str]:
@@ -79,7 +81,7 @@ def add_bytecode(zip_path: Path, runtime: str) -> tuple[int, int]:
                 continue
             data = src.read(info)
             out.writestr(info, data, **packed)
-            if not info.filename.endswith(".py") or info.filename.startswith(BUILD_TIME_ONLY):
+            if not info.filename.endswith(".py") or info.filename.startswith(NEVER_IMPORTED):
                 continue
             try:
                 pyc = unchecked_pyc(data, info.filename)

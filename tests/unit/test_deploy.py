@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib.config import UnsafeConfiguration, require_safe_auth, settings
 from chalicelib.store.schema import table_definition
-from deploy.bytecode import BUILD_TIME_ONLY, add_bytecode, pyc_name, unchecked_pyc
+from deploy.bytecode import NEVER_IMPORTED, add_bytecode, pyc_name, unchecked_pyc
 from deploy.template import TABLE_ACTIONS, merge_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +118,7 @@ def test_the_lambda_zip_leaves_boto3_to_the_runtime_and_carries_its_bytecode() -
     assert not any(n.startswith(("boto3/", "botocore/", "aws_lambda_powertools/")) for n in names)
     assert "app.py" in names
     assert (PACKAGED.parent / "deployment.zip").stat().st_size <= 10_000_000
-    sources = {n for n in names if n.endswith(".py") and not n.startswith(BUILD_TIME_ONLY)}
+    sources = {n for n in names if n.endswith(".py") and not n.startswith(NEVER_IMPORTED)}
     tag = sys.implementation.cache_tag
     assert not {n for n in sources if pyc_name(n, tag) not in names}
     assert int.from_bytes(app_pyc[4:8], "little") == 0b01  # hash-based, not checked
@@ -159,15 +159,24 @@ def test_bytecode_replaces_stray_caches_and_matches_the_runtime(tmp_path: Path) 
     assert names == {"app.py", pyc_name("app.py", tag), "cffi/api.py"}
 
 
-def test_verifying_a_token_never_imports_what_gets_no_bytecode() -> None:
+def test_what_gets_no_bytecode_is_never_imported() -> None:
+    never = [prefix.rstrip("/").replace("/", ".") for prefix in NEVER_IMPORTED]
     script = (
         "import sys, jwt\n"
         "from cryptography.hazmat.primitives.asymmetric import ec\n"
         "key = ec.generate_private_key(ec.SECP256R1())\n"
         "token = jwt.encode({'sub': 'x'}, key, algorithm='ES256')\n"
         "jwt.decode(token, key.public_key(), algorithms=['ES256'])\n"
-        "import chalicelib.api.tokens\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cffi', 'pycparser')))\n"
+        "import app, chalicelib.api.tokens, chalicelib.jobs, chalicelib.jobs.finalize\n"
+        "import chalicelib.jobs.mentor_stats, chalicelib.api.openapi\n"
+        "for name in ('people', 'connections', 'availability', 'sessions'):\n"
+        "    __import__('chalicelib.api.resources.' + name)\n"
+        "app.routes.specs[-1].resolve()\n"
+        "from chalicelib.api.openapi import document\n"
+        "document(app.routes.specs)\n"
+        f"never = {never!r}\n"
+        "hit = [m for m in sys.modules for n in never if m == n or m.startswith(n + '.')]\n"
+        "print(sorted(hit))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
