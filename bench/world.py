@@ -10,9 +10,11 @@ hold the same world and the same requests get the same answers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec.structs import replace
 
 from bench.harness import DAY, START, ddb, fast_moto_puts
 from chalicelib.domain import availability as av_rules

@@ -7,8 +7,9 @@ only while a request runs, so nothing here is cached at module level.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 DEFAULT_TABLE = "careerforge-local"
 DEFAULT_JITSI = "https://meet.jit.si"
@@ -17,8 +18,7 @@ DEPLOYED_STAGES = frozenset({"dev", "prod"})
 LOCAL_JWT_SECRET = "local-dev-secret"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """One snapshot of the configuration."""
 
     table_name: str
@@ -36,8 +36,7 @@ class Settings:
     local_clock_file: str | None = None
 
 
-@dataclass(frozen=True)
-class JitsiSigning:
+class JitsiSigning(Struct, frozen=True):
     """How to sign Jitsi room tokens (self-hosted Jitsi with JWT auth, or JaaS)."""
 
     app_id: str

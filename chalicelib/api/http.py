@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from chalice.app import Chalice, ChaliceAuthorizer, CORSConfig, Request, Response
+from msgspec import Struct
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.problems import (
@@ -110,8 +110,7 @@ def _guarded(spec: RouteSpec, bind: Callable[[], Any]) -> Callable[..., Response
     return run
 
 
-@dataclass(frozen=True)
-class Contract:
+class Contract(Struct, frozen=True):
     """What a view reads and answers: its success status and the OpenAPI document's models."""
 
     status: int = 200
@@ -173,8 +172,7 @@ class LazyModule:
         return LazyView(self._module, name)
 
 
-@dataclass(frozen=True)
-class RouteSpec:
+class RouteSpec(Struct, frozen=True):
     """A registered route: where it is, who may call it, and the view that answers."""
 
     method: str

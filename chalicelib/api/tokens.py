@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from msgspec import Struct
 
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Identity
@@ -29,8 +29,7 @@ class InvalidToken(Exception):
     """The token cannot be trusted; the message says why (for logs, not clients)."""
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(Struct, frozen=True):
     key: Any
     algorithms: list[str]
 

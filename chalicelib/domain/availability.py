@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from chalicelib.domain.errors import FieldError, OutsideAvailability, ValidationFailed
 from chalicelib.domain.zones import is_iana_zone, zone
@@ -52,8 +53,7 @@ class Weekday(StrEnum):
 _WEEKDAYS = tuple(Weekday)
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(Struct, frozen=True):
     """A wall-clock window in the mentor's zone, in minutes since local midnight.
 
     ``0 <= start < end <= 1440``; ``end == 1440`` is "24:00".
@@ -63,24 +63,21 @@ class Window:
     end: int
 
 
-@dataclass(frozen=True)
-class WeeklyWindow:
+class WeeklyWindow(Struct, frozen=True):
     """A window that repeats on one day of every week."""
 
     day: Weekday
     window: Window
 
 
-@dataclass(frozen=True)
-class DateOverride:
+class DateOverride(Struct, frozen=True):
     """The windows of one local date, replacing that weekday's; empty means a day off."""
 
     date: date
     windows: tuple[Window, ...]
 
 
-@dataclass(frozen=True)
-class Availability:
+class Availability(Struct, frozen=True):
     """When a mentor can be booked, and the rules around it."""
 
     timezone: str
@@ -90,8 +87,7 @@ class Availability:
     date_overrides: tuple[DateOverride, ...] = ()
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(Struct, frozen=True):
     """A half-open span of real time ``[start, end)``, aware, UTC."""
 
     start: datetime
@@ -219,8 +215,7 @@ def _window_problems(indexed: Iterable[tuple[int, Window]]) -> dict[int, str]:
 # --- slots -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Calendar:
+class _Calendar(Struct, frozen=True):
     """The windows of any local date, looked up without rescanning the availability."""
 
     weekly: dict[Weekday, tuple[Window, ...]]
@@ -299,8 +294,7 @@ def _instants(wall: datetime, tz: ZoneInfo) -> set[datetime]:
 # --- free slots and booking ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Busy:
+class _Busy(Struct, frozen=True):
     """Busy time merged into disjoint intervals, sorted, for logarithmic overlap checks."""
 
     starts: list[datetime]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from chalicelib.domain.errors import Forbidden, InvalidRequest, InvalidState, NotFound
 from chalicelib.domain.people import Mentor, User
@@ -26,8 +28,7 @@ class ConnectionAction(StrEnum):
     REMOVE = "remove"
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(Struct, frozen=True):
     """A student's request to a mentor and its outcome.
 
     Names and titles are copied in at creation so that a list of connections

@@ -7,8 +7,9 @@ session is still as read, so racing calls end in one consistent state.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
+
+from msgspec.structs import replace
 
 from chalicelib.domain import availability
 from chalicelib.domain.errors import (
@@ -63,7 +64,7 @@ def join(session: Session, role: Role, now: datetime) -> Session:
     changes: dict[str, object] = {field: now, "updated_at": now}
     if session.started_at is None:
         changes["started_at"] = now
-    return replace(session, **changes)  # type: ignore[arg-type]
+    return replace(session, **changes)
 
 
 def cancel(session: Session, role: Role, reason: str, now: datetime) -> Session:

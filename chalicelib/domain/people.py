@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 if TYPE_CHECKING:
     from chalicelib.domain.availability import Availability
@@ -12,8 +14,7 @@ if TYPE_CHECKING:
 DEFAULT_TIMEZONE = "UTC"
 
 
-@dataclass(frozen=True)
-class User:
+class User(Struct, frozen=True):
     """A person known to the service, created the first time a token names them."""
 
     id: str
@@ -25,8 +26,7 @@ class User:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class MentorStats:
+class MentorStats(Struct, frozen=True):
     """Session statistics of a mentor (recomputed by the scheduled jobs)."""
 
     total_sessions: int = 0
@@ -46,8 +46,7 @@ class MentorStats:
         return round(self.completed_sessions / finished, 4)
 
 
-@dataclass(frozen=True)
-class Mentor:
+class Mentor(Struct, frozen=True):
     """A mentor's public profile."""
 
     id: str
@@ -70,8 +69,7 @@ class Mentor:
         return self.stats.total_sessions
 
 
-@dataclass(frozen=True)
-class ProfileChange:
+class ProfileChange(Struct, frozen=True):
     """What ``PUT /mentors/me`` may set."""
 
     company: str
@@ -81,8 +79,7 @@ class ProfileChange:
     expertise: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class UserChange:
+class UserChange(Struct, frozen=True):
     """What ``PUT /me`` may set; None leaves a field as it is."""
 
     name: str | None = None

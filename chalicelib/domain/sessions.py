@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct
 
 from chalicelib.domain import availability
 from chalicelib.domain.connections import ConnectionStatus
@@ -47,8 +48,7 @@ class Tab(StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True)
-class MentorSummary:
+class MentorSummary(Struct, frozen=True):
     """The mentor as a session shows them (copied in at booking)."""
 
     id: str
@@ -59,15 +59,13 @@ class MentorSummary:
     job_title: str
 
 
-@dataclass(frozen=True)
-class StudentSummary:
+class StudentSummary(Struct, frozen=True):
     id: str
     name: str
     email: str | None
 
 
-@dataclass(frozen=True)
-class BookingRequest:
+class BookingRequest(Struct, frozen=True):
     mentor_id: str
     scheduled_at: datetime
     duration: int
@@ -78,14 +76,12 @@ class BookingRequest:
     agenda_notes: str | None = None
 
 
-@dataclass(frozen=True)
-class Meeting:
+class Meeting(Struct, frozen=True):
     room: str
     link: str
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(Struct, frozen=True):
     id: str
     mentor: MentorSummary
     student: StudentSummary
@@ -238,8 +234,7 @@ def fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class IdempotentReply:
+class IdempotentReply(Struct, frozen=True):
     """The first response to a request made with an Idempotency-Key."""
 
     fingerprint: str

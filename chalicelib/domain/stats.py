@@ -9,8 +9,9 @@ jobs recount from the sessions to correct any drift (SPEC §7).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import fields, replace
 from datetime import datetime
+
+from msgspec.structs import fields, replace
 
 from chalicelib.domain.people import MentorStats
 from chalicelib.domain.sessions import Session, SessionStatus

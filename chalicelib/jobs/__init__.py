@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from chalicelib.domain.clock import Clock, system_clock
 from chalicelib.logs import logger
@@ -29,8 +30,7 @@ def remaining_of(context: Any) -> RemainingMillis:
     return method if callable(method) else unlimited
 
 
-@dataclass
-class RunReport:
+class RunReport(Struct):
     """What one run did, for the one structured log line an operator reads."""
 
     job: str

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from chalicelib.domain.clock import Clock, system_clock
 from chalicelib.store import Store
@@ -14,8 +15,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(Struct, frozen=True):
     """What every use case needs: the store, the clock and an id source."""
 
     store: Store

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from chalicelib.config import settings
 from chalicelib.domain import availability as slots
@@ -40,16 +42,14 @@ ROOM_SECRET_BYTES = 16
 _ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
-class AvailabilityView:
+class AvailabilityView(Struct, frozen=True):
     mentor_id: str
     availability: Availability
     slots: list[datetime]
     booked: list[Interval]
 
 
-@dataclass(frozen=True)
-class Booked:
+class Booked(Struct, frozen=True):
     """A booking's answer: the status and JSON body, and whether it is a replay."""
 
     status: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from chalicelib.store.connections import ConnectionStore
 from chalicelib.store.dynamo import Db
@@ -10,8 +10,7 @@ from chalicelib.store.people import PeopleStore
 from chalicelib.store.sessions import SessionStore
 
 
-@dataclass(frozen=True)
-class Store:
+class Store(Struct, frozen=True):
     """Every repository, over one table."""
 
     db: Db

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from botocore.exceptions import ClientError
+from msgspec import Struct
 
 from chalicelib.config import settings
 from chalicelib.domain.clock import iso_z, parse_iso_z
@@ -62,8 +61,7 @@ def connection_from_item(item: Item) -> Connection:
     )
 
 
-@dataclass(frozen=True)
-class ConnectionStore:
+class ConnectionStore(Struct, frozen=True):
     db: Db
 
     def get(self, connection_id: str) -> Connection | None:

@@ -14,13 +14,13 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from msgspec import Struct
 
 from chalicelib.config import settings
 from chalicelib.domain.errors import Unavailable
@@ -188,8 +188,7 @@ def _only_contention(exc: ClientError) -> bool:
     return bool(codes) and all(c in ("TransactionConflict", *THROTTLING_CODES) for c in codes)
 
 
-@dataclass(frozen=True)
-class Db:
+class Db(Struct, frozen=True):
     """A table and the client that reaches it."""
 
     client: DynamoDBClient

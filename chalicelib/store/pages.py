@@ -13,8 +13,9 @@ import hashlib
 import hmac
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.store.dynamo import Db, Item, to_values
@@ -23,14 +24,12 @@ from chalicelib.store.schema import index_keys
 _DONE = "done"
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(Struct, frozen=True):
     items: list[Item]
     next_cursor: str | None
 
 
-@dataclass(frozen=True)
-class SortedQuery:
+class SortedQuery(Struct, frozen=True):
     """One partition of one index, read in sort-key order.
 
     ``sk_between`` narrows the sort key to an inclusive range; ``filter`` is a

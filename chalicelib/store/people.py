@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
+from msgspec import Struct
 
 from chalicelib.config import settings
 from chalicelib.domain.availability import Availability, from_document, to_document
@@ -126,8 +126,7 @@ def availability_from_item(raw: dict[str, Any] | None) -> Availability | None:
     return from_document(raw) if raw else None
 
 
-@dataclass(frozen=True)
-class PeopleStore:
+class PeopleStore(Struct, frozen=True):
     """Reads and writes users and mentor profiles."""
 
     db: Db

@@ -6,11 +6,11 @@ read; a cancelled transaction is read reason by reason (``Plan.failed``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
+from msgspec import Struct
 
 from chalicelib.domain.clock import iso_z
 from chalicelib.domain.errors import (
@@ -112,15 +112,13 @@ def accepted_check(table: str, session: Session) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class SettleOutcome:
+class SettleOutcome(Struct, frozen=True):
     committed: bool
     changed: set[str]
     stale_mentors: set[str]
 
 
-@dataclass(frozen=True)
-class LastHeld:
+class LastHeld(Struct, frozen=True):
     """A new candidate for the mentor's ``lastSessionAt`` and the value it was read as."""
 
     candidate: datetime

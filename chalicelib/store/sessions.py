@@ -11,11 +11,11 @@ one person always share a cell, so at most one of them can commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
+from msgspec import Struct
 
 from chalicelib.config import settings
 from chalicelib.domain import stats
@@ -79,8 +79,7 @@ LONGEST_SESSION = timedelta(minutes=90)
 TAB_SLACK = 4
 
 
-@dataclass(frozen=True)
-class BookingInputs:
+class BookingInputs(Struct, frozen=True):
     """Everything a booking decision needs, read in one round trip."""
 
     student: User | None
@@ -89,8 +88,7 @@ class BookingInputs:
     replay: IdempotentReply | None
 
 
-@dataclass(frozen=True)
-class SessionStore:
+class SessionStore(Struct, frozen=True):
     db: Db
 
     def booking_inputs(

@@ -71,7 +71,7 @@ def test_strangers_do_not_learn_the_connection_exists() -> None:
 
 @pytest.mark.parametrize("status", [ConnectionStatus.DECLINED, ConnectionStatus.REMOVED])
 def test_finished_connections_cannot_move(status: ConnectionStatus) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     conn = replace(request_connection("c", STUDENT, MENTOR, None, NOW), status=status)
     for action in ConnectionAction:
