@@ -124,11 +124,20 @@ class Contract(Struct, frozen=True):
 V = TypeVar("V", bound=View)
 
 
-def endpoint(**contract: Any) -> Callable[[V], V]:
+def endpoint(
+    *,
+    status: int = 200,
+    body: type[BaseModel] | None = None,
+    optional_body: bool = False,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    headers: tuple[str, ...] = (),
+) -> Callable[[V], V]:
     """Declare a view's :class:`Contract` next to the view, where its models are imported."""
+    contract = Contract(status, body, optional_body, query, response, headers)
 
     def declare(view: V) -> V:
-        setattr(view, "__contract__", Contract(**contract))  # noqa: B010 - mypy: no such attribute
+        setattr(view, "__contract__", contract)  # noqa: B010 - mypy: no such attribute
         return view
 
     return declare
