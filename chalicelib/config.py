@@ -92,6 +92,23 @@ def require_safe_auth(cfg: Settings) -> None:
         raise UnsafeConfiguration(f"stage {cfg.stage!r} needs AUTH_JWKS_URL")
 
 
+def cursor_secret() -> str:
+    """The key that signs pagination cursors.
+
+    Checked when a cursor is made or read rather than at import, because
+    ``chalice package`` imports the app with the stage's configuration, and the
+    deployed key only exists once CloudFormation has generated it.
+
+    Raises:
+        UnsafeConfiguration: no ``CURSOR_SECRET`` in a stage without a shared
+            token secret to fall back on (the deployment template sets one).
+    """
+    cfg = settings()
+    if not cfg.cursor_secret:
+        raise UnsafeConfiguration(f"stage {cfg.stage!r} needs CURSOR_SECRET")
+    return cfg.cursor_secret
+
+
 def _opt(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or None
@@ -123,7 +140,8 @@ def settings() -> Settings:
         jitsi=_jitsi(jitsi_base),
         # Cursors are signed so a tampered one is refused; the key must be the
         # same on every Lambda instance, hence configuration, not randomness.
-        cursor_secret=_opt("CURSOR_SECRET") or jwt_secret or "careerforge-cursor",
+        # A deployed stage has no fallback (see cursor_secret()).
+        cursor_secret=_opt("CURSOR_SECRET") or jwt_secret or "",
         cors_origin=_opt("CORS_ALLOW_ORIGIN") or "*",
         stage=stage,
         # A developer's time machine: only the local stage ever reads it.

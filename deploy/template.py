@@ -22,6 +22,7 @@ from chalicelib.store.schema import TTL_ATTRIBUTE, table_definition
 ROOT = Path(__file__).resolve().parent.parent
 APP = "careerforge-sessions"
 TABLE = "SessionsTable"
+CURSOR_SECRET = "CursorSecret"
 
 # What each function does to the table: the API's request paths, the jobs'
 # reads and settling writes, and nothing at all for the authorizer.
@@ -109,6 +110,19 @@ def _policy(role: str, stage: str) -> dict[str, Any]:
     }
 
 
+def cursor_secret_resource(stage: str) -> dict[str, Any]:
+    """The key that signs pagination cursors: random, made once by CloudFormation, kept."""
+    return {
+        "Type": "AWS::SecretsManager::Secret",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "Description": f"{APP} {stage}: HMAC key of pagination cursors (CURSOR_SECRET)",
+            "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+        },
+    }
+
+
 def _gateway_response(kind: str, status: int, code: str, detail: str) -> dict[str, Any]:
     body = json.dumps(problem_body(status, code, detail))
     return {
@@ -128,12 +142,17 @@ def _gateway_response(kind: str, status: int, code: str, detail: str) -> dict[st
 def merge_template(stage: str) -> dict[str, Any]:
     env = stage_environment(stage)
     table_name = env["TABLE_NAME"]
-    resources: dict[str, Any] = {TABLE: table_resource(table_name)}
+    resources: dict[str, Any] = {
+        TABLE: table_resource(table_name),
+        CURSOR_SECRET: cursor_secret_resource(stage),
+    }
+    # Resolved by CloudFormation when it deploys, so the functions need no
+    # Secrets Manager permission and no call to it at cold start.
+    cursor_secret = {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"}
     for role, function in FUNCTIONS.items():
         resources[role] = _policy(role, stage)
-        resources[function] = {
-            "Properties": {"Environment": {"Variables": {"TABLE_NAME": {"Ref": TABLE}}}}
-        }
+        variables = {"TABLE_NAME": {"Ref": TABLE}, "CURSOR_SECRET": cursor_secret}
+        resources[function] = {"Properties": {"Environment": {"Variables": variables}}}
     resources["UnauthorizedResponse"] = _gateway_response(
         "UNAUTHORIZED", 401, "UNAUTHORIZED", "A valid bearer token is required."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 from msgspec import Struct
 
-from chalicelib.config import settings
+from chalicelib.config import cursor_secret
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.connections import (
     LIVE_STATUSES,
@@ -173,5 +173,5 @@ class ConnectionStore(Struct, frozen=True):
         if as_student:
             queries.append(SortedQuery(schema.GSI2, schema.student_connections(user_id), False))
         scope = f"connections:{user_id}:{int(as_mentor)}{int(as_student)}"
-        page = read_sorted(self.db, queries, limit, cursor, scope, settings().cursor_secret)
+        page = read_sorted(self.db, queries, limit, cursor, scope, cursor_secret())
         return [connection_from_item(i) for i in page.items], page.next_cursor

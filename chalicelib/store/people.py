@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from msgspec import Struct
 
-from chalicelib.config import settings
+from chalicelib.config import cursor_secret
 from chalicelib.domain.availability import Availability, from_document, to_document
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.errors import Conflict
@@ -332,6 +332,6 @@ class PeopleStore(Struct, frozen=True):
             limit,
             cursor,
             scope="mentors",
-            secret=settings().cursor_secret,
+            secret=cursor_secret(),
         )
         return [mentor_from_item(i) for i in page.items], page.next_cursor

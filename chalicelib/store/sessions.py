@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from msgspec import Struct
 
-from chalicelib.config import settings
+from chalicelib.config import cursor_secret
 from chalicelib.domain import stats
 from chalicelib.domain.availability import CELL_MINUTES, Interval
 from chalicelib.domain.clock import iso_z, parse_iso_z
@@ -397,7 +397,7 @@ class SessionStore(Struct, frozen=True):
         roles = list(roles)
         queries = [_tab_query(user_id, role, tab, now) for role in roles]
         scope = f"sessions:{user_id}:{','.join(r.value for r in roles)}:{tab or 'all'}"
-        page = read_sorted(self.db, queries, limit, cursor, scope, settings().cursor_secret)
+        page = read_sorted(self.db, queries, limit, cursor, scope, cursor_secret())
         return [session_from_item(i) for i in page.items], page.next_cursor
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.config import UnsafeConfiguration, require_safe_auth, settings
+from chalicelib.config import UnsafeConfiguration, cursor_secret, require_safe_auth, settings
 from chalicelib.store.schema import table_definition
 from deploy.bytecode import NEVER_IMPORTED, add_bytecode, pyc_name, unchecked_pyc
 from deploy.template import TABLE_ACTIONS, merge_template
@@ -107,6 +107,34 @@ def test_the_packaged_template_has_the_lambdas_schedules_and_table() -> None:
         assert env["STAGE"] == "prod"
         assert "AUTH_JWT_SECRET" not in env
     assert resources["UnauthorizedResponse"]["Properties"]["StatusCode"] == "401"
+
+
+def test_every_function_gets_the_generated_cursor_secret() -> None:
+    resources = _packaged()["Resources"]
+    secret = resources["CursorSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    assert secret["DeletionPolicy"] == "Retain"  # a new key would void every cursor out there
+    for function in ("APIHandler", "FinalizeSessions", "RecalculateMentorStats", "JwtAuth"):
+        env = resources[function]["Properties"]["Environment"]["Variables"]
+        assert env["CURSOR_SECRET"] == {
+            "Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+        }
+
+
+def test_a_deployed_stage_signs_cursors_with_its_own_key_or_not_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AUTH_JWT_SECRET", raising=False)
+    monkeypatch.delenv("CURSOR_SECRET", raising=False)
+    monkeypatch.setenv("STAGE", "prod")
+    with pytest.raises(UnsafeConfiguration, match="CURSOR_SECRET"):
+        cursor_secret()
+    monkeypatch.setenv("CURSOR_SECRET", "generated-by-cloudformation")
+    assert cursor_secret() == "generated-by-cloudformation"
+    monkeypatch.delenv("CURSOR_SECRET")
+    monkeypatch.setenv("STAGE", "local")
+    assert cursor_secret()  # the local stage signs with its demo secret
 
 
 def test_the_lambda_zip_leaves_boto3_to_the_runtime_and_carries_its_bytecode() -> None:
