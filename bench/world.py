@@ -32,6 +32,7 @@ from chalicelib.domain.sessions import (
 from chalicelib.services import Context, connections, people, sessions
 from chalicelib.store import Store, schema
 from chalicelib.store.dynamo import to_item
+from devstack.history import seeded_session
 
 MENTOR = Identity("m-1", "Maya Mentor", "maya@example.com")
 STUDENT = Identity("s-1", "Sam Student", "sam@example.com")
@@ -172,19 +173,8 @@ def make_mentors(store: Store, count: int, prefix: str) -> list[Mentor]:
 def other_session(n: int, at: datetime, status: SessionStatus) -> Session:
     """Session ``n`` of people the measured requests never ask about."""
     mentor = n % 200
-    return Session(
-        id=f"om{mentor}_h{n}",
-        mentor=MentorSummary(f"om{mentor}", f"om-user-{mentor}", "M", None, "Acme", "Eng"),
-        student=StudentSummary(f"os{n % 500}", "S", None),
-        scheduled_at=at,
-        duration=30,
-        status=status,
-        session_type=SessionType.VIDEO,
-        title="seeded",
-        timezone="UTC",
-        buffer_minutes=0,
-        created_at=at,
-        updated_at=at,
+    return seeded_session(
+        f"om{mentor}_h{n}", f"om{mentor}", f"om-user-{mentor}", f"os{n % 500}", at, status
     )
 
 

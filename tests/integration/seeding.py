@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.sessions import (
-    MentorSummary,
-    Session,
-    SessionStatus,
-    SessionType,
-    StudentSummary,
-)
+from chalicelib.domain.sessions import Session, SessionStatus
 from chalicelib.store.dynamo import client, to_item
+from devstack.history import seeded_session
 
 
 def history_session(
@@ -23,19 +18,8 @@ def history_session(
     status: SessionStatus = SessionStatus.COMPLETED,
     mentor_id: str = "mid",
 ) -> Session:
-    return Session(
-        id=f"{mentor_id}_h{n}-{student}",
-        mentor=MentorSummary(mentor_id, mentor_user, "M", None, "Acme", "Eng"),
-        student=StudentSummary(student, "S", None),
-        scheduled_at=start,
-        duration=30,
-        status=status,
-        session_type=SessionType.VIDEO,
-        title="seeded",
-        timezone="UTC",
-        buffer_minutes=0,
-        created_at=start,
-        updated_at=start,
+    return seeded_session(
+        f"{mentor_id}_h{n}-{student}", mentor_id, mentor_user, student, start, status
     )
 
 
