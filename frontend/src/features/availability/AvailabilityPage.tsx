@@ -10,7 +10,16 @@ import { useAsync } from "../../hooks/useAsync";
 import { useClock } from "../../lib/clock";
 import { dateKeyInZone, timeZones, viewerTimeZone } from "../../lib/time";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { DateOverridesEditor } from "./DateOverridesEditor";
 import { DayWindows } from "./DayWindows";
+import {
+  errorsByOverride,
+  overrideErrors,
+  type OverrideRow,
+  overridesFrom,
+  sortOverrides,
+  toRequest,
+} from "./overrides";
 import {
   errorsByRow,
   flatten,
@@ -52,7 +61,8 @@ export function AvailabilityPage() {
     <section aria-labelledby="availability-title">
       <h1 id="availability-title">Availability</h1>
       <p className="lead">
-        The weekly times students can book you, as wall-clock times in your time zone.
+        The weekly times students can book you, and dates with other hours, as wall-clock times in
+        your time zone.
       </p>
       <ProblemAlert error={loaded.error} />
       {loaded.data ? <Editor initial={loaded.data} /> : !loaded.error && <Loading />}
@@ -65,14 +75,24 @@ function Editor({ initial }: { initial: Availability }) {
   const [timezone, setTimezone] = useState(initial.timezone);
   const [minNotice, setMinNotice] = useState(String(initial.minNoticeMinutes));
   const [buffer, setBuffer] = useState(initial.bufferMinutes);
+  const [overrides, setOverrides] = useState<OverrideRow[]>(() =>
+    overridesFrom(initial.dateOverrides),
+  );
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
+  const [overrideProblems, setOverrideProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<ApiError | null>(null);
   // What was last saved: the "saved" notice shows until the form differs from it.
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const zones = timeZones(timezone);
-  const snapshot = JSON.stringify([flatten(week).weekly, timezone, minNotice, buffer]);
+  const snapshot = JSON.stringify([
+    flatten(week).weekly,
+    timezone,
+    minNotice,
+    buffer,
+    toRequest(overrides).dateOverrides,
+  ]);
 
   function copyMondayToAll() {
     setWeek((current) => {
@@ -82,7 +102,11 @@ function Editor({ initial }: { initial: Availability }) {
     });
   }
 
-  function localErrors(): { rows: Record<string, string>; fields: Record<string, string> } {
+  function localErrors(): {
+    rows: Record<string, string>;
+    overrides: Record<string, string>;
+    fields: Record<string, string>;
+  } {
     const rows: Record<string, string> = {};
     for (const { day } of WEEKDAYS) {
       for (const row of week[day]) {
@@ -95,7 +119,7 @@ function Editor({ initial }: { initial: Availability }) {
     if (minNotice.trim() === "" || !Number.isInteger(notice) || notice < 0 || notice > 129600) {
       fields.minNoticeMinutes = "Whole minutes from 0 to 129600 (90 days).";
     }
-    return { rows, fields };
+    return { rows, overrides: overrideErrors(overrides), fields };
   }
 
   async function onSubmit(event: FormEvent) {
@@ -103,9 +127,11 @@ function Editor({ initial }: { initial: Availability }) {
     setError(null);
     const local = localErrors();
     setRowErrors(local.rows);
+    setOverrideProblems(local.overrides);
     setFieldErrors(local.fields);
-    if (Object.keys(local.rows).length || Object.keys(local.fields).length) return;
+    if ([local.rows, local.overrides, local.fields].some((e) => Object.keys(e).length)) return;
     const { weekly, rowIds } = flatten(week);
+    const { dateOverrides, ids } = toRequest(overrides);
     setBusy(true);
     try {
       await api.setAvailability({
@@ -113,14 +139,17 @@ function Editor({ initial }: { initial: Availability }) {
         weekly,
         minNoticeMinutes: Number(minNotice),
         bufferMinutes: buffer,
-        dateOverrides: initial.dateOverrides,
+        dateOverrides,
       });
       setSaved(snapshot);
+      // Dates edited in place move to their place in the list once saved.
+      setOverrides(sortOverrides);
     } catch (err) {
       const problem = toApiError(err);
       const fields = problem.fieldErrors();
       setFieldErrors(fields);
       setRowErrors(errorsByRow(fields, rowIds));
+      setOverrideProblems(errorsByOverride(fields, ids));
       setError(problem);
     } finally {
       setBusy(false);
@@ -150,6 +179,14 @@ function Editor({ initial }: { initial: Availability }) {
           Copy Monday to every day
         </button>
       </div>
+
+      <DateOverridesEditor
+        overrides={overrides}
+        timezone={timezone}
+        errors={overrideProblems}
+        listError={fieldErrors.dateOverrides}
+        onChange={setOverrides}
+      />
 
       <div className="card">
         <h2>Rules</h2>
@@ -191,11 +228,6 @@ function Editor({ initial }: { initial: Availability }) {
             ))}
           </SelectField>
         </div>
-        {initial.dateOverrides.length > 0 && (
-          <p className="muted small">
-            Your {initial.dateOverrides.length} date-specific override(s) are kept as they are.
-          </p>
-        )}
       </div>
 
       <ProblemAlert error={error} />
