@@ -17,15 +17,13 @@ from bench.timing import _pair
 from bench.world import make_mentors, write_items
 from chalicelib.domain.sessions import (
     MentorSummary,
-    Session,
     SessionStatus,
-    SessionType,
-    StudentSummary,
 )
 from chalicelib.jobs import unlimited
 from chalicelib.jobs.finalize import finalize
 from chalicelib.store import Store
 from chalicelib.store.session_items import session_to_item
+from devstack.history import seeded_session
 
 MENTORS = 20
 MINIMAL = ("Query", "TransactWriteItems")
@@ -39,20 +37,8 @@ def due_items(store: Store, count: int) -> list[dict[str, Any]]:
     for n in range(count):
         m = mentors[n % len(mentors)]
         at = first + timedelta(minutes=30 * n)
-        s = Session(
-            id=f"{m.id}_d{n}",
-            mentor=MentorSummary(m.id, m.user_id, m.name, None, m.company, m.job_title),
-            student=StudentSummary(f"fs{n % 97}", "S", None),
-            scheduled_at=at,
-            duration=30,
-            status=SessionStatus.SCHEDULED,
-            session_type=SessionType.VIDEO,
-            title="due",
-            timezone="UTC",
-            buffer_minutes=0,
-            created_at=at,
-            updated_at=at,
-        )
+        mentor = MentorSummary(m.id, m.user_id, m.name, None, m.company, m.job_title)
+        s = seeded_session(f"{m.id}_d{n}", mentor, f"fs{n % 97}", at, SessionStatus.SCHEDULED)
         items.append(session_to_item(s))
     return items
 

@@ -32,7 +32,7 @@ from chalicelib.domain.sessions import (
 from chalicelib.services import Context, connections, people, sessions
 from chalicelib.store import Store, schema
 from chalicelib.store.dynamo import to_item
-from devstack.history import seeded_session
+from devstack.history import seeded_session, stand_in_mentor
 
 MENTOR = Identity("m-1", "Maya Mentor", "maya@example.com")
 STUDENT = Identity("s-1", "Sam Student", "sam@example.com")
@@ -172,10 +172,9 @@ def make_mentors(store: Store, count: int, prefix: str) -> list[Mentor]:
 
 def other_session(n: int, at: datetime, status: SessionStatus) -> Session:
     """Session ``n`` of people the measured requests never ask about."""
-    mentor = n % 200
-    return seeded_session(
-        f"om{mentor}_h{n}", f"om{mentor}", f"om-user-{mentor}", f"os{n % 500}", at, status
-    )
+    m = n % 200
+    mentor = stand_in_mentor(f"om{m}", f"om-user-{m}")
+    return seeded_session(f"om{m}_h{n}", mentor, f"os{n % 500}", at, status)
 
 
 def seed_history(world: World, others: int, own: int) -> int:
@@ -198,8 +197,7 @@ def seed_history(world: World, others: int, own: int) -> int:
         at = START - DAY - timedelta(minutes=30 * n)
         s = world.session(f"past{n}", at, status=SessionStatus.COMPLETED)
         if n % 2:
-            other = MentorSummary("om0", "om-user-0", "M", None, "Acme", "Eng")
-            s = replace(s, id=f"om0_past{n}", mentor=other)
+            s = replace(s, id=f"om0_past{n}", mentor=stand_in_mentor("om0", "om-user-0"))
         items.append(session_to_item(s))
         items += [cell_item(s.mentor.user_id, c, s, "S") for c in av_rules.cells(at, s.ends_at)]
         items += [cell_item(s.student.id, c, s, "S") for c in av_rules.cells(at, s.ends_at)]

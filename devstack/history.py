@@ -13,10 +13,14 @@ from chalicelib.domain.sessions import (
 )
 
 
+def stand_in_mentor(mentor_id: str, user_id: str) -> MentorSummary:
+    """A mentor as a session shows them, for mentors that exist only in the history."""
+    return MentorSummary(mentor_id, user_id, "M", None, "Acme", "Eng")
+
+
 def seeded_session(
     session_id: str,
-    mentor_id: str,
-    mentor_user: str,
+    mentor: MentorSummary,
     student: str,
     at: datetime,
     status: SessionStatus,
@@ -24,7 +28,7 @@ def seeded_session(
     """A 30-minute video session at ``at``, as booking would have stored it."""
     return Session(
         id=session_id,
-        mentor=MentorSummary(mentor_id, mentor_user, "M", None, "Acme", "Eng"),
+        mentor=mentor,
         student=StudentSummary(student, "S", None),
         scheduled_at=at,
         duration=30,

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.domain.sessions import Session, SessionStatus
 from chalicelib.store.dynamo import client, to_item
-from devstack.history import seeded_session
+from devstack.history import seeded_session, stand_in_mentor
 
 
 def history_session(
@@ -18,9 +18,8 @@ def history_session(
     status: SessionStatus = SessionStatus.COMPLETED,
     mentor_id: str = "mid",
 ) -> Session:
-    return seeded_session(
-        f"{mentor_id}_h{n}-{student}", mentor_id, mentor_user, student, start, status
-    )
+    mentor = stand_in_mentor(mentor_id, mentor_user)
+    return seeded_session(f"{mentor_id}_h{n}-{student}", mentor, student, start, status)
 
 
 def write_items(items: list[dict[str, Any]], table: str = "careerforge-test") -> None:
