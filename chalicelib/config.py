@@ -34,6 +34,8 @@ class Settings(Struct, frozen=True):
     stage: str
     jitsi: JitsiSigning | None = None
     local_clock_file: str | None = None
+    # What one request may spend on DynamoDB, retries included (API Gateway stops at 29 s).
+    request_budget_seconds: float = 8.0
 
 
 class JitsiSigning(Struct, frozen=True):
@@ -146,4 +148,14 @@ def settings() -> Settings:
         stage=stage,
         # A developer's time machine: only the local stage ever reads it.
         local_clock_file=_opt("LOCAL_CLOCK_FILE") if local else None,
+        request_budget_seconds=_budget(_opt("REQUEST_BUDGET_SECONDS")),
     )
+
+
+def _budget(value: str | None) -> float:
+    """A positive number of seconds under API Gateway's 29; the default when unset or not that."""
+    try:
+        seconds = float(value) if value else 8.0
+    except ValueError:
+        return 8.0
+    return seconds if 0 < seconds < 29 else 8.0

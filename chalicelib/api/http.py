@@ -21,6 +21,8 @@ from chalicelib.api.problems import (
     internal_error,
     reshape_framework_error,
 )
+from chalicelib.budget import time_budget
+from chalicelib.config import settings
 from chalicelib.domain.errors import DomainError, FieldError, NotFound, ValidationFailed
 from chalicelib.logs import access, request_scope
 
@@ -98,7 +100,8 @@ def _guarded(spec: RouteSpec, bind: Callable[[], Any]) -> Callable[..., Response
     def run(**path: str) -> Response:
         try:
             view = spec.resolve()
-            return to_response(view(bind(), **path), contract_of(view).status)
+            with time_budget(settings().request_budget_seconds):
+                return to_response(view(bind(), **path), contract_of(view).status)
         except DomainError as exc:
             return from_domain_error(exc)
         except HttpProblem as exc:

@@ -13,17 +13,21 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from msgspec import Struct
 
+from chalicelib import budget
 from chalicelib.config import settings
 from chalicelib.domain.errors import Unavailable
+from chalicelib.logs import logger
 from chalicelib.store import codec
 
 if TYPE_CHECKING:
@@ -73,9 +77,10 @@ def _new_client(endpoint_url: str | None, region: str) -> DynamoDBClient:
         endpoint_url=endpoint_url,
         region_name=region,
         config=Config(
-            retries={"max_attempts": 3, "mode": "standard"},
-            connect_timeout=2,
-            read_timeout=5,
+            # Db.call retries within the request's time budget instead.
+            retries={"total_max_attempts": 1},
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
             max_pool_connections=50,
         ),
         aws_access_key_id=fake,
@@ -171,14 +176,43 @@ def cancellation_codes(exc: ClientError) -> list[str | None]:
     return codes
 
 
-def raise_unavailable_if_throttled(exc: ClientError) -> None:
-    """Turn throttling that outlived botocore's retries into a 503-worthy error."""
-    if error_code(exc) in THROTTLING_CODES:
-        raise Unavailable("The database is busy; please retry shortly.", 1) from exc
+# --- retries within the time budget (chalicelib.budget) -------------------------
+#
+# Each request may spend REQUEST_BUDGET_SECONDS (8 s unless configured) on
+# DynamoDB, retries included. botocore's own retries are off, because they
+# know nothing of that budget; Db retries throttling and transport failures
+# itself, starting an attempt only when its longest possible duration still
+# fits in what is left.
 
-
-TRANSACT_ATTEMPTS = 4
+CONNECT_TIMEOUT_SECONDS = 1.0
+READ_TIMEOUT_SECONDS = 2.0
+ATTEMPT_SECONDS = CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
 BACKOFF_BASE_SECONDS = 0.025
+BACKOFF_CAP_SECONDS = 1.0
+TRANSACT_ATTEMPTS = 4
+BUSY = "The database is busy; please retry shortly."
+SILENT = "The database did not answer in time; please retry shortly."
+SILENT_RETRY_AFTER_SECONDS = 2
+
+# Transport failures: nothing came back. A read timeout or a dropped
+# connection leaves the outcome of a write unknown, yet repeating is safe
+# here: transactions carry a ClientRequestToken (DynamoDB applies a repeat
+# once), and every single-item write in the store tolerates its own repeat
+# (its condition either still holds, or its failure is read as "already so").
+TRANSPORT_ERRORS = (BotoConnectionError, HTTPClientError)
+
+
+def _clock() -> float:
+    return budget.now()
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _backoff(attempt: int) -> float:
+    """Full jitter: a random pause up to an exponentially growing cap."""
+    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
 
 
 def _only_contention(exc: ClientError) -> bool:
@@ -189,22 +223,50 @@ def _only_contention(exc: ClientError) -> bool:
 
 
 class Db(Struct, frozen=True):
-    """A table and the client that reaches it."""
+    """A table and the client that reaches it; every call within the time budget."""
 
     client: DynamoDBClient
     table: str
-    sleep: Callable[[float], None] = time.sleep
 
     @classmethod
     def from_settings(cls) -> Db:
         return cls(client(), settings().table_name)
 
+    def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """One DynamoDB operation, retried on throttling and transport failures.
+
+        Raises:
+            Unavailable: the budget ran out before DynamoDB answered (503).
+            ClientError: any other refusal, for the caller to read.
+        """
+        deadline = budget.deadline()
+        if deadline is None:
+            deadline = _clock() + settings().request_budget_seconds
+        method = getattr(self.client, operation)
+        attempt = 0
+        while True:
+            try:
+                if _clock() + ATTEMPT_SECONDS > deadline:
+                    raise Unavailable(SILENT, SILENT_RETRY_AFTER_SECONDS)
+                return cast("dict[str, Any]", method(**kwargs))
+            except ClientError as exc:
+                if error_code(exc) not in THROTTLING_CODES:
+                    raise
+                failure: Exception = exc
+                detail, retry_after = BUSY, 1
+            except TRANSPORT_ERRORS as exc:
+                failure, detail, retry_after = exc, SILENT, SILENT_RETRY_AFTER_SECONDS
+            pause = _backoff(attempt)
+            if _clock() + pause + ATTEMPT_SECONDS > deadline:
+                logger.warning(
+                    "dynamodb gave up", extra={"operation": operation, "attempts": attempt + 1}
+                )
+                raise Unavailable(detail, retry_after) from failure
+            _sleep(pause)
+            attempt += 1
+
     def get(self, key: Mapping[str, str]) -> Item | None:
-        try:
-            out = self.client.get_item(TableName=self.table, Key=to_item(key), ConsistentRead=True)
-        except ClientError as exc:
-            raise_unavailable_if_throttled(exc)
-            raise
+        out = self.call("get_item", TableName=self.table, Key=to_item(key), ConsistentRead=True)
         item = out.get("Item")
         return from_item(item) if item else None
 
@@ -214,17 +276,15 @@ class Db(Struct, frozen=True):
             self.table: {"Keys": [to_item(k) for k in keys], "ConsistentRead": True}
         }
         found: list[Item] = []
-        for _ in range(5):
-            try:
-                out = self.client.batch_get_item(RequestItems=request)
-            except ClientError as exc:
-                raise_unavailable_if_throttled(exc)
-                raise
+        for attempt in range(5):
+            if attempt:
+                _sleep(_backoff(attempt))
+            out = self.call("batch_get_item", RequestItems=request)
             found += [from_item(i) for i in out.get("Responses", {}).get(self.table, [])]
             request = dict(out.get("UnprocessedKeys") or {})
             if not request:
                 return found
-        raise Unavailable("The database is busy; please retry shortly.", 1)
+        raise Unavailable(BUSY, 1)
 
     def transact(self, actions: list[dict[str, Any]]) -> None:
         """Run ``TransactWriteItems``, retrying contention; other failures propagate.
@@ -234,39 +294,35 @@ class Db(Struct, frozen=True):
         exponential backoff; if contention persists it ends in
         :class:`Unavailable`. A cancellation with any failed condition
         propagates as ``ClientError`` for the caller to read reason by reason.
+
+        Each try has a token of its own, which the transport retries inside
+        :meth:`call` repeat: a repeat of a transaction that committed while
+        its answer was lost then succeeds without writing again, rather than
+        failing its own conditions.
         """
         for attempt in range(TRANSACT_ATTEMPTS):
             try:
-                self.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                self.call(
+                    "transact_write_items",
+                    TransactItems=actions,
+                    ClientRequestToken=uuid.uuid4().hex,
+                )
                 return
             except ClientError as exc:
-                raise_unavailable_if_throttled(exc)
                 if not _only_contention(exc):
                     raise
                 if attempt == TRANSACT_ATTEMPTS - 1:
                     raise Unavailable(
                         "Too much contention on this time; retry shortly.", 1
                     ) from exc
-            self.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
+            _sleep(_backoff(attempt))
 
     def put(self, item: Mapping[str, Any], **kwargs: Any) -> None:
-        try:
-            self.client.put_item(TableName=self.table, Item=to_item(item), **kwargs)
-        except ClientError as exc:
-            raise_unavailable_if_throttled(exc)
-            raise
+        self.call("put_item", TableName=self.table, Item=to_item(item), **kwargs)
 
-    def update(self, key: Mapping[str, str], **kwargs: Any) -> None:
-        try:
-            self.client.update_item(TableName=self.table, Key=to_item(key), **kwargs)
-        except ClientError as exc:
-            raise_unavailable_if_throttled(exc)
-            raise
+    def update(self, key: Mapping[str, str], **kwargs: Any) -> dict[str, Any]:
+        return self.call("update_item", TableName=self.table, Key=to_item(key), **kwargs)
 
     def query(self, **kwargs: Any) -> tuple[list[Item], dict[str, Any] | None]:
-        try:
-            out = self.client.query(TableName=self.table, **kwargs)
-        except ClientError as exc:
-            raise_unavailable_if_throttled(exc)
-            raise
+        out = self.call("query", TableName=self.table, **kwargs)
         return [from_item(i) for i in out.get("Items", [])], out.get("LastEvaluatedKey")

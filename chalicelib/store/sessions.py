@@ -43,7 +43,6 @@ from chalicelib.store.dynamo import (
     error_code,
     from_item,
     merge_expression,
-    raise_unavailable_if_throttled,
     set_fields,
     to_item,
     to_values,
@@ -165,15 +164,13 @@ class SessionStore(Struct, frozen=True):
         update = session_change(before, after)
         update["ConditionExpression"] += f" AND attribute_not_exists({joined_attribute})"
         try:
-            out = self.db.client.update_item(
-                TableName=self.db.table,
-                Key=to_item(schema.session_key(before.id)),
+            out = self.db.update(
+                schema.session_key(before.id),
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 **update,
             )
         except ClientError as exc:
-            raise_unavailable_if_throttled(exc)
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise
             current: dict[str, Any] | None = exc.response.get("Item")  # type: ignore[assignment]

@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.store import dynamo
 from chalicelib.store.dynamo import client
 from tests.integration.conftest import (
     Api,
     Calls,
     FakeClock,
+    VirtualTime,
     book,
     connect,
     make_mentor,
@@ -414,7 +416,12 @@ def _failing_transactions(code: str, reasons: list[dict[str, str]] | None) -> Ca
     ],
 )
 def test_persistent_contention_or_throttling_is_503_with_retry_after(
-    api: Api, mentor: str, calls: Calls, code: str, reasons: list[dict[str, str]] | None
+    api: Api,
+    mentor: str,
+    calls: Calls,
+    virtual_time: VirtualTime,
+    code: str,
+    reasons: list[dict[str, str]] | None,
 ) -> None:
     client().meta.events.register(
         "before-call.dynamodb.TransactWriteItems", _failing_transactions(code, reasons)
@@ -425,10 +432,29 @@ def test_persistent_contention_or_throttling_is_503_with_retry_after(
     assert reply.headers["Retry-After"] == "1"
     assert reply.code == "SERVICE_UNAVAILABLE"
     attempts = calls.operations.count("TransactWriteItems")
-    # Contention is retried here with backoff; throttling by botocore's own retries
-    # (below the before-call hook, so it counts once).
-    assert attempts == (4 if reasons else 1)
+    if reasons:
+        assert attempts == 4  # contention: a bounded number of fresh tries
+    else:
+        # Throttling is retried with backoff for as long as the request's budget allows.
+        assert attempts > 4
+        assert virtual_time.seconds + dynamo.ATTEMPT_SECONDS <= 8.0
     assert api.get(MINE, user="s-1").body["items"] == []
+
+
+def test_throttling_that_clears_is_retried_to_success(
+    api: Api, mentor: str, virtual_time: VirtualTime
+) -> None:
+    failures = iter([True, True, False])
+    inject = _failing_transactions("ThrottlingException", None)
+
+    def sometimes(**kwargs: object) -> None:
+        if next(failures):
+            inject(**kwargs)
+
+    client().meta.events.register("before-call.dynamodb.TransactWriteItems", sometimes)
+    assert book(api, "s-1", mentor, "2026-12-02T09:00:00Z").status == 201
+    assert len(virtual_time.sleeps) == 2
+    assert len(api.get(MINE, user="s-1").body["items"]) == 1
 
 
 def test_contention_that_clears_is_retried_to_success(api: Api, mentor: str) -> None:

@@ -1,0 +1,162 @@
+"""Every DynamoDB call finishes within the request's time budget, or becomes a 503.
+
+In-process moto stands in for DynamoDB; transport failures are raised from
+botocore's ``before-send`` event, exactly where a real socket would fail, and
+a virtual clock moves only when the store sleeps between retries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from moto import mock_aws
+
+from chalicelib import budget
+from chalicelib.domain.errors import Unavailable
+from chalicelib.store import dynamo
+from chalicelib.store.dynamo import Db, client, reset_clients
+from chalicelib.store.tables import create_table
+
+KEY = {"PK": "USER#u1", "SK": "PROFILE"}
+
+
+@dataclass
+class VirtualTime:
+    seconds: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def now(self) -> float:
+        return self.seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.seconds += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    virtual = VirtualTime()
+    monkeypatch.setattr(budget, "now", virtual.now)
+    monkeypatch.setattr(dynamo, "_sleep", virtual.sleep)
+    return virtual
+
+
+@pytest.fixture
+def db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Db]:
+    monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("STAGE", "test")
+    monkeypatch.setenv("TABLE_NAME", "budget-test")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        reset_clients()
+        create_table(wait_seconds=5, sleep=lambda _: None)
+        yield Db.from_settings()
+    reset_clients()
+
+
+class Failures:
+    """Fail the next ``count`` sends of ``operation`` with ``error``; record what was sent."""
+
+    def __init__(self, operation: str, error: Exception, count: int) -> None:
+        self.operation, self.error, self.left = operation, error, count
+        self.bodies: list[bytes] = []
+
+    def __call__(self, request: Any, **_: Any) -> None:
+        if request.headers.get("X-Amz-Target", b"").endswith(self.operation.encode()):
+            self.bodies.append(bytes(request.body))
+            if self.left:
+                self.left -= 1
+                raise self.error
+
+
+def fail(operation: str, error: Exception, count: int = 10**6) -> Failures:
+    failures = Failures(operation, error, count)
+    client().meta.events.register_first("before-send.dynamodb", failures)
+    return failures
+
+
+REFUSED = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+TIMED_OUT = ReadTimeoutError(endpoint_url="http://127.0.0.1:9")
+
+
+def throttled(operation: str) -> ClientError:
+    error = {"Code": "ThrottlingException", "Message": "slow down"}
+    return ClientError({"Error": error}, operation)
+
+
+@pytest.mark.parametrize("error", [REFUSED, TIMED_OUT, throttled("GetItem")])
+def test_a_failing_database_is_retried_then_a_503_within_the_budget(
+    db: Db, clock: VirtualTime, error: Exception
+) -> None:
+    failures = fail("GetItem", error)
+    with budget.time_budget(8), pytest.raises(Unavailable) as raised:
+        db.get(KEY)
+    assert len(failures.bodies) > 3
+    # The last attempt started only while its longest duration still fit.
+    assert clock.seconds + dynamo.ATTEMPT_SECONDS <= 8
+    expected = 1 if isinstance(error, ClientError) else dynamo.SILENT_RETRY_AFTER_SECONDS
+    assert raised.value.retry_after_seconds == expected
+
+
+def test_a_spent_budget_makes_no_attempt(db: Db, clock: VirtualTime) -> None:
+    failures = fail("GetItem", REFUSED, 0)
+    with budget.time_budget(dynamo.ATTEMPT_SECONDS - 0.5), pytest.raises(Unavailable):
+        db.get(KEY)
+    assert failures.bodies == []
+
+
+def test_a_failure_that_clears_is_invisible(db: Db, clock: VirtualTime) -> None:
+    db.put({**KEY, "type": "USER", "name": "Ann"})
+    failures = fail("GetItem", TIMED_OUT, 2)
+    with budget.time_budget(8):
+        item = db.get(KEY)
+    assert item is not None
+    assert item["name"] == "Ann"
+    assert len(failures.bodies) == 3
+
+
+def test_other_refusals_are_not_retried(db: Db, clock: VirtualTime) -> None:
+    failures = fail(
+        "PutItem",
+        ClientError({"Error": {"Code": "ValidationException", "Message": "no"}}, "PutItem"),
+    )
+    with pytest.raises(ClientError):
+        db.put({**KEY, "type": "USER"})
+    assert len(failures.bodies) == 1
+    assert clock.sleeps == []
+
+
+def _put(pk: str) -> dict[str, Any]:
+    item = dynamo.to_item({"PK": pk, "SK": "X", "type": "T"})
+    return {"Put": {"TableName": "budget-test", "Item": item,
+                    "ConditionExpression": "attribute_not_exists(PK)"}}  # fmt: skip
+
+
+def test_a_transaction_repeated_after_a_lost_answer_keeps_its_token(
+    db: Db, clock: VirtualTime
+) -> None:
+    failures = fail("TransactWriteItems", TIMED_OUT, 1)
+    db.transact([_put("A#1"), _put("A#2")])
+    first, second = (json.loads(b) for b in failures.bodies)
+    assert first["ClientRequestToken"] == second["ClientRequestToken"]
+    assert db.get({"PK": "A#1", "SK": "X"}) is not None
+
+
+def test_a_transaction_tried_again_after_contention_gets_a_new_token(
+    db: Db, clock: VirtualTime
+) -> None:
+    reasons = [{"Code": "TransactionConflict"}, {"Code": "None"}]
+    error = {"Code": "TransactionCanceledException", "Message": "conflict"}
+    conflict = ClientError({"Error": error, "CancellationReasons": reasons}, "TransactWriteItems")
+    failures = fail("TransactWriteItems", conflict, 1)
+    db.transact([_put("B#1"), _put("B#2")])
+    tokens = {json.loads(b)["ClientRequestToken"] for b in failures.bodies}
+    assert len(failures.bodies) == 2
+    assert len(tokens) == 2
