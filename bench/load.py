@@ -94,6 +94,12 @@ def _slots(first: datetime, count: int) -> list[str]:
     return found[:count]
 
 
+def _p95(latencies: list[int]) -> float:
+    if len(latencies) < 2:
+        return float(latencies[0]) if latencies else 0.0
+    return statistics.quantiles(latencies, n=20, method="inclusive")[18]
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux; 0 elsewhere)."""
     try:
@@ -113,6 +119,7 @@ class Student:
     slots: list[str]
     requests: int
     latencies: list[int] = field(default_factory=list)
+    started: list[int] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     failure: BaseException | None = None
 
@@ -140,6 +147,7 @@ class Student:
                 began = time.perf_counter_ns()
                 status, last = self._one(n, last)
                 self.latencies.append(time.perf_counter_ns() - began)
+                self.started.append(began)
                 self.statuses[status] = self.statuses.get(status, 0) + 1
         except BaseException as exc:  # reported after the join, never lost with the thread
             self.failure = exc
@@ -183,12 +191,22 @@ def run(
         for status, times in s.statuses.items():
             statuses[status] = statuses.get(status, 0) + times
     cuts = statistics.quantiles(latencies, n=20, method="inclusive")
+    in_order = [ns for _, ns in sorted(zip(
+        (t for s in students for t in s.started), latencies, strict=True
+    ))]  # fmt: skip
+    tenth = max(1, len(in_order) // 10)
+    first_p95, last_p95 = _p95(in_order[:tenth]), _p95(in_order[-tenth:])
     return {
         "requests": len(latencies),
         "threads": threads,
         "rps": round(len(latencies) / elapsed, 1),
         "p50ms": round(statistics.median(latencies) / 1e6, 1),
         "p95ms": round(cuts[18] / 1e6, 1),
+        # Does latency creep up as the table grows? p95 of the last tenth of
+        # the requests (by start time) over that of the first tenth.
+        "p95FirstTenthMs": round(first_p95 / 1e6, 1),
+        "p95LastTenthMs": round(last_p95 / 1e6, 1),
+        "p95Drift": round(last_p95 / first_p95, 3) if first_p95 else None,
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "seconds": round(elapsed, 1),
         "reconnects": sum(s.http.reconnects for s in students),
