@@ -87,8 +87,8 @@ TIMED_OUT = ReadTimeoutError(endpoint_url="http://127.0.0.1:9")
 
 
 def throttled(operation: str) -> ClientError:
-    error = {"Code": "ThrottlingException", "Message": "slow down"}
-    return ClientError({"Error": error}, operation)
+    response: dict[str, Any] = {"Error": {"Code": "ThrottlingException", "Message": "slow"}}
+    return ClientError(response, operation)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("error", [REFUSED, TIMED_OUT, throttled("GetItem")])
@@ -152,9 +152,11 @@ def test_a_transaction_repeated_after_a_lost_answer_keeps_its_token(
 def test_a_transaction_tried_again_after_contention_gets_a_new_token(
     db: Db, clock: VirtualTime
 ) -> None:
-    reasons = [{"Code": "TransactionConflict"}, {"Code": "None"}]
-    error = {"Code": "TransactionCanceledException", "Message": "conflict"}
-    conflict = ClientError({"Error": error, "CancellationReasons": reasons}, "TransactWriteItems")
+    response: dict[str, Any] = {
+        "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+        "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}],
+    }
+    conflict = ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
     failures = fail("TransactWriteItems", conflict, 1)
     db.transact([_put("B#1"), _put("B#2")])
     tokens = {json.loads(b)["ClientRequestToken"] for b in failures.bodies}
