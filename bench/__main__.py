@@ -40,11 +40,16 @@ class Sizes:
     cold_trials: int = 7
     http_requests: int = 1_000
     http_threads: int = 8
+    emulator_items: int = 50_000  # the emulator's transaction cost: table size
+    emulator_rounds: int = 30
+    plain_items: int = 1_000  # the same for plain moto, whose cost grows with the table
+    plain_rounds: int = 3
 
 
 QUICK = Sizes(
     others=300, own=30, rounds=3, stub_rounds=5, warmup=1, due=60, due_timed=50, finalize_rounds=1,
-    cold_trials=1, http_requests=48, http_threads=4,
+    cold_trials=1, http_requests=48, http_threads=4, emulator_items=500, emulator_rounds=3,
+    plain_items=100, plain_rounds=1,
 )  # fmt: skip
 
 
@@ -87,6 +92,15 @@ def in_process(sizes: Sizes, began: float) -> dict[str, Any]:
                 "transactItems": transact_items(rec),
                 "extraCalls": extra_calls(op, rec),
             }
+        booking = next(op for op in ops if op.name == "book_90").recorded
+        assert booking is not None
+        emulator_input = {
+            "transaction": next(
+                c.params["TransactItems"] for c in booking.calls
+                if c.operation == "TransactWriteItems"
+            ),
+            "world": world_items(),
+        }  # fmt: skip
         _log("operations recorded (empty history); timing app against DynamoDB alone", began)
         gc.collect()
         samples = timing.overhead(app, clock, ops, sizes.rounds, sizes.warmup)
@@ -128,7 +142,36 @@ def in_process(sizes: Sizes, began: float) -> dict[str, Any]:
             mentorProfilesRead=by_kind["mentorProfiles"],
             roundTrips=len(rec.calls),
         )
-    return {"operations": ops_out, "finalize": fin}
+    return {"operations": ops_out, "finalize": fin, "emulatorInput": emulator_input}
+
+
+def world_items() -> list[dict[str, Any]]:
+    """Every item of the in-process table, as DynamoDB JSON (the world is a few dozen items)."""
+    from bench.harness import TABLE, ddb
+
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": TABLE}
+    while True:
+        out = ddb().scan(**kwargs)
+        items += out["Items"]
+        if "LastEvaluatedKey" not in out:
+            return items
+        kwargs["ExclusiveStartKey"] = out["LastEvaluatedKey"]
+
+
+def emulator_cost(sizes: Sizes, given: dict[str, Any], began: float) -> dict[str, Any]:
+    """The booking transaction on a full table ÷ on an empty one, for each engine."""
+    from bench import emulator
+
+    _log(f"emulator: the 90-minute booking transaction, {sizes.emulator_items} items vs 0", began)
+    out = emulator.measure(
+        given["transaction"], given["world"], sizes.emulator_items, sizes.emulator_rounds
+    )
+    _log(f"emulator: the same on plain moto, {sizes.plain_items} items vs 0", began)
+    plain = emulator.measure(
+        given["transaction"], given["world"], sizes.plain_items, sizes.plain_rounds, "plain"
+    )
+    return {**out, "plain": plain}
 
 
 def against_stack(sizes: Sizes, began: float, http: bool, cold: bool) -> dict[str, Any]:
@@ -220,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = report.machine_line(details)
     results["machineDetails"] = details
     results.update(in_process(sizes, began))
+    results["emulator"] = emulator_cost(sizes, results.pop("emulatorInput"), began)
     results.update(against_stack(sizes, began, not args.no_http, not args.no_cold))
     results["targets"] = report.targets(results)
     results["quick"] = args.quick
