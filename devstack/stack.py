@@ -6,29 +6,45 @@ both run exactly the same processes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devstack.lifeline import PARENT_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 LISTEN_BACKLOG = 128
+# SIGTERM to SIGKILL: the API and the web server hold nothing worth waiting
+# for; the emulator writes its last data snapshot on the way out.
+API_GRACE_SECONDS = 5.0
+DB_GRACE_SECONDS = 10.0
 
 # `chalice local` serves with socketserver's default listen backlog of 5, so a
 # burst of concurrent clients (a busy front end, the race tests) gets
 # connections reset. This launcher is the `chalice` CLI itself with a deeper
-# backlog. It is a generated executable, not `python -m`, because chalice's
-# auto-reloader restarts its worker by executing sys.argv as it is.
+# backlog, bound to its supervisor's life (devstack.lifeline) before chalice
+# loads anything. A script rather than `python -c` so that `ps` shows
+# `chalice local ... --port N`. chalice's own reloader stays off
+# (--no-autoreload): it polls the whole tree; devstack.reloader restarts this.
 _LAUNCHER = f"""#!{sys.executable}
 import socketserver
 import sys
+
+sys.path.insert(0, {str(ROOT)!r})
+from devstack.lifeline import bind
+
+bind()
+del sys.path[0]
 
 from chalice.cli import main
 
@@ -108,19 +124,33 @@ def _healthy(port: int) -> bool:
 
 @dataclass
 class LocalStack:
-    """The emulator and ``chalice local`` as child processes of this one."""
+    """The emulator, ``chalice local`` and the web server as child processes of this one.
+
+    ``processes`` is ``[emulator, api]`` plus the web server when it runs, in
+    that order (a restarted API takes its predecessor's place). Started from a
+    process's main thread, the children die with that process (see
+    devstack.lifeline); from another thread they would die with the thread,
+    so then they are left unbound.
+    """
 
     api_port: int
     db_port: int
     web_port: int | None = None
     env: Mapping[str, str] = field(default_factory=dict)
-    autoreload: bool = False
     quiet: bool = False
+    # Where the emulator keeps its tables between runs; None keeps them in memory only.
+    data_file: Path | None = None
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # Set by start(): False when the table was already in data_file (nothing seeded).
+    fresh_data: bool = field(default=True, init=False)
 
     @property
     def api_url(self) -> str:
         return f"http://{HOST}:{self.api_port}"
+
+    @property
+    def api_process(self) -> subprocess.Popen[bytes]:
+        return self.processes[1]
 
     @property
     def clock_file(self) -> Path:
@@ -149,6 +179,9 @@ class LocalStack:
         env.setdefault("AWS_ACCESS_KEY_ID", "local")
         env.setdefault("AWS_SECRET_ACCESS_KEY", "local")
         env["PYTHONUNBUFFERED"] = "1"
+        env.pop(PARENT_ENV, None)
+        if threading.current_thread() is threading.main_thread():
+            env[PARENT_ENV] = str(os.getpid())
         return env
 
     def check_ports(self) -> None:
@@ -163,11 +196,16 @@ class LocalStack:
                     f"`{name}={port + 10} make run`."
                 )
 
-    def _spawn(self, args: list[str]) -> subprocess.Popen[bytes]:
+    def _popen(self, args: list[str]) -> subprocess.Popen[bytes]:
         out = subprocess.DEVNULL if self.quiet else None
-        proc = subprocess.Popen(
+        # A session of its own: a terminal's Ctrl-C reaches only the supervisor,
+        # which stops the children in order.
+        return subprocess.Popen(
             args, cwd=ROOT, env=self.child_env(), stdout=out, stderr=out, start_new_session=True
         )
+
+    def _spawn(self, args: list[str]) -> subprocess.Popen[bytes]:
+        proc = self._popen(args)
         self.processes.append(proc)
         return proc
 
@@ -184,35 +222,59 @@ class LocalStack:
             raise StackFailed(f"admin {' '.join(args)} failed:\n{done.stderr}")
         return done.stdout
 
+    def _emulator_args(self) -> list[str]:
+        args = [sys.executable, "-m", "devstack.dynamodb", "--port", str(self.db_port)]
+        if self.data_file is not None:
+            self.data_file.parent.mkdir(parents=True, exist_ok=True)
+            args += ["--data", str(self.data_file)]
+        return args
+
+    def _api_args(self) -> list[str]:
+        return [
+            str(chalice_launcher()),
+            "local",
+            "--stage",
+            "local",
+            "--host",
+            HOST,
+            "--port",
+            str(self.api_port),
+            "--no-autoreload",
+        ]
+
     def start(self) -> str:
-        """Start everything; return what the seeding printed. Stops all on failure."""
+        """Start everything; return what the seeding printed. Stops all on failure.
+
+        The demo data is loaded only into a table just created: seed-demo would
+        put the demo mentor's profile and hours back over a developer's edits.
+        """
         self.check_ports()
         try:
-            db = self._spawn(
-                [sys.executable, "-m", "devstack.dynamodb", "--port", str(self.db_port)]
-            )
+            db = self._spawn(self._emulator_args())
             _wait("the DynamoDB emulator", lambda: _accepts(self.db_port), db, 30)
-            seeded = self._admin("create-table") + self._admin("seed-demo")
-            args = [
-                str(chalice_launcher()),
-                "local",
-                "--stage",
-                "local",
-                "--host",
-                HOST,
-                "--port",
-                str(self.api_port),
-            ]
-            if not self.autoreload:
-                args.append("--no-autoreload")
-            api = self._spawn(args)
+            # create-table leaves a table it finds alone and says so.
+            created = self._admin("create-table")
+            self.fresh_data = created.rstrip().endswith(": created")
+            seeded = self._admin("seed-demo") if self.fresh_data else ""
+            api = self._spawn(self._api_args())
             _wait("chalice local", lambda: _healthy(self.api_port), api, 60)
             if self.web_port is not None:
                 self._serve_web(self.web_port)
         except BaseException:
             self.stop()
             raise
-        return seeded
+        return created + seeded
+
+    def restart_api(self) -> subprocess.Popen[bytes]:
+        """Stop ``chalice local`` and start it again; return once it answers /health.
+
+        Raises StackFailed if the new one exits or never answers (a syntax
+        error, say); it then stays in ``processes`` for stop() as it is.
+        """
+        _terminate([self.api_process], API_GRACE_SECONDS)
+        api = self.processes[1] = self._popen(self._api_args())
+        _wait("chalice local", lambda: _healthy(self.api_port), api, 60)
+        return api
 
     @property
     def web_url(self) -> str | None:
@@ -237,21 +299,44 @@ class LocalStack:
         return self._admin(*args).strip()
 
     def stop(self) -> None:
-        """Stop every process this stack started, children included."""
-        for proc in reversed(self.processes):
-            _terminate(proc)
-        self.processes.clear()
-        self.clock_file.unlink(missing_ok=True)
+        """Stop every process this stack started: the API and web server, then the emulator.
+
+        Interrupted (a second Ctrl-C raising in the middle), it still kills
+        whatever is left before the exception goes on.
+        """
+        try:
+            _terminate(self.processes[1:], API_GRACE_SECONDS)
+            _terminate(self.processes[:1], DB_GRACE_SECONDS)
+        finally:
+            self.kill()
+            self.processes.clear()
+            self.clock_file.unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        """SIGKILL every process of the stack still running, without waiting for any to finish."""
+        for proc in self.processes:
+            _signal(proc, signal.SIGKILL)
+        for proc in self.processes:
+            # Still there after SIGKILL: in uninterruptible sleep, gone when the kernel lets it.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
 
 
-def _terminate(proc: subprocess.Popen[bytes]) -> None:
+def _signal(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     if proc.poll() is not None:
         return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+
+
+def _terminate(procs: list[subprocess.Popen[bytes]], grace: float) -> None:
+    """SIGTERM all of ``procs`` at once, then SIGKILL those still running after ``grace`` s."""
+    for proc in procs:
+        _signal(proc, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal(proc, signal.SIGKILL)
+            proc.wait(timeout=10)

@@ -15,6 +15,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from devstack import lifeline
+
 HOST = "127.0.0.1"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
@@ -65,6 +67,7 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> int:
+    lifeline.bind()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=5173)
     parser.add_argument("--api", default="http://127.0.0.1:8000")

@@ -12,6 +12,7 @@ from pathlib import Path
 import requests
 
 from devstack.stack import ROOT, free_port, port_is_free
+from tests.e2e.test_supervisor_signals import children_of
 
 
 def _read_until(proc: subprocess.Popen[str], marker: str, timeout: float) -> str:
@@ -37,6 +38,7 @@ def test_run_prints_tokens_serves_refuses_a_twin_and_stops_everything() -> None:
     api_port, db_port = free_port(), free_port()
     env = {**os.environ, "PORT": str(api_port), "DYNAMODB_PORT": str(db_port)}
     env.pop("STAGE", None)
+    env["DEVSTACK_DATA"] = ""  # never the developer's own data
     run = [sys.executable, "-m", "devstack"]
     first = subprocess.Popen(
         run, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -62,6 +64,7 @@ def test_run_prints_tokens_serves_refuses_a_twin_and_stops_everything() -> None:
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=30)
     assert first.returncode == 0
+    assert children_of(first.pid) == []
     assert _processes_mentioning(api_port) == []
     assert _processes_mentioning(db_port) == []
     assert port_is_free(api_port)
