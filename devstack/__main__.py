@@ -80,7 +80,8 @@ def _banner(stack: LocalStack, seeded: str) -> str:
     return f"""
 CareerForge Sessions is running.
   Web       {stack.web_url or "(not built: make web)"}   (sign in as the demo mentor or student)
-  API       {stack.api_url}/api/v1   (chalice local --stage local; restarts when app.py, chalicelib/ or .chalice/*.json change)
+  API       {stack.api_url}/api/v1   (chalice local --stage local)
+            (restarts when app.py, chalicelib/ or .chalice/*.json change)
   DynamoDB  {stack.db_url}   (moto, one request at a time)
             ({kept})
 
@@ -96,7 +97,7 @@ Try:
   curl -s -H "Authorization: Bearer $STUDENT_TOKEN" {stack.api_url}/api/v1/me
 
 Ctrl-C stops everything.
-"""  # noqa: E501 - the banner's lines are as wide as they are
+"""
 
 
 class _Signals:
@@ -169,17 +170,15 @@ def _supervise(stack: LocalStack, events: queue.SimpleQueue[Event]) -> int:
     for proc in stack.processes:
         _report_exit(proc, events)
     pending: list[Event] = []
-    reported: set[int] = set()
     while True:
         event = pending.pop(0) if pending else events.get()
         if isinstance(event, Changed):
             paths, others = _settle(event, events)
             pending.extend(others)
             _reload(stack, paths, events)
-        elif event.proc not in stack.processes or event.proc.pid in reported:
-            continue  # an API this loop replaced, or a failed start already reported
+        elif event.proc not in stack.processes:
+            continue  # an API this loop replaced
         elif event.proc is stack.api_process:
-            reported.add(event.proc.pid)
             print(
                 f"the API exited (code {event.proc.returncode}); "
                 "it starts again when you save a source file",
