@@ -1,9 +1,55 @@
 """moto's DynamoDB as a one-request-at-a-time HTTP server on loopback.
 
-moto is not safe for concurrent requests (its transactions take no lock), so
-this server handles one request at a time: every DynamoDB call is then atomic
-as it is in AWS, and concurrency tests exercise our code, not the emulator's
-races. ``python -m devstack.dynamodb --port 8001``.
+    python -m devstack.dynamodb --port 8001 [--data PATH] [--engine fixed|plain]
+
+One request at a time: moto's transactions take no lock, and the service's
+concurrency guarantees rest on every DynamoDB call being atomic as it is in
+AWS, so concurrency tests exercise our code, not the emulator's races.
+
+``--engine fixed`` (the default) is moto 5.2.5 with the changes in
+:mod:`devstack.emulator`: a transaction copies only the items it touches
+(moto deep-copies the whole table once per action), queries read only the
+partition they ask for (moto reads every item), and TransactWriteItems honours
+``ClientRequestToken`` as DynamoDB does (a repeat of a successful call within
+10 minutes succeeds without writing again; the same token with other
+parameters is ``IdempotentParameterMismatchException``). ``--engine plain``
+is moto unchanged, kept so the benchmark can compare the two.
+
+``--data PATH`` keeps the tables in PATH. At start, an existing PATH is
+restored (table definitions, TTL settings, every item) before the first
+request is served; a PATH that cannot be restored stops the emulator with a
+one-line message saying to delete it. While serving, a snapshot is written at
+most every 2 s when something changed (a crash loses at most those last
+seconds) by a forked child, so requests never wait for a serialization; each
+write replaces PATH atomically. SIGTERM or SIGINT finishes the request in
+progress, writes a final snapshot and exits 0; whatever happens, the process
+is gone ~8 s after the signal. Without ``--data`` everything is in memory.
+
+The snapshot is JSON in DynamoDB's own vocabulary, independent of moto (see
+:mod:`devstack.emulator.snapshot` for the full layout)::
+
+    {"format": "devstack-dynamodb-snapshot", "version": 1, "savedAt": "<ISO 8601>",
+     "backends": [{"account": "123456789012", "region": "us-east-1",
+       "tables": [{"definition": {<CreateTable request>},
+                   "timeToLive": {"Enabled": true, "AttributeName": "expiresAt"} | null,
+                   "items": [{<item as DynamoDB JSON>}, ...]}]}]}
+
+Control endpoints (outside DynamoDB's API, which is ``POST /``):
+
+``POST /_emulator/faults`` with ``{"throttle": "ThrottlingException" |
+"ProvisionedThroughputExceededException" | null}``
+    While ``throttle`` is set, every DynamoDB call is answered HTTP 400 with
+    DynamoDB's error body, e.g. ``{"__type": "com.amazonaws.dynamodb.v20120810#
+    ProvisionedThroughputExceededException", "message": "..."}`` (botocore
+    reads the code after ``#``), and changes nothing. Answers the faults now
+    in force; ``GET /_emulator/faults`` reads them.
+``GET /_emulator/stats``
+    JSON: ``engine``, ``uptimeSeconds``, ``requests`` (DynamoDB calls
+    answered), ``throttled``, ``errors`` (500s), ``operations`` (count by
+    operation), ``tables`` (``[{"account", "region", "table", "items"}]``),
+    ``rssBytes``, ``tokensRemembered``, ``faults``, and ``snapshots``
+    (``path``, ``count``, ``failures``, ``lastAt`` as Unix time,
+    ``lastSeconds``).
 """
 
 from __future__ import annotations
@@ -11,12 +57,22 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from pathlib import Path
 from types import FrameType
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from devstack import lifeline
+from devstack.emulator import compat
+from devstack.emulator.app import EmulatorApp
+from devstack.emulator.engine import ENGINES, Engine
+from devstack.emulator.snapshot import Persister, SnapshotError, remove_stale_temporaries, restore
+
 HOST = "127.0.0.1"
+SNAPSHOT_INTERVAL_SECONDS = 2.0
+SHUTDOWN_SECONDS = 8
+# How long the server waits for a request before it looks at signals and snapshots.
+POLL_SECONDS = 0.2
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -26,25 +82,87 @@ class _QuietHandler(WSGIRequestHandler):
         return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+class _Stop:
+    """SIGTERM/SIGINT: stop after the request in progress, and within SHUTDOWN_SECONDS."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.requested:
+            self.requested = True
+            # The default action of SIGALRM ends the process, however stuck.
+            signal.alarm(SHUTDOWN_SECONDS)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack.dynamodb",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--port", type=int, default=8001)
-    args = parser.parse_args(argv)
-    app = DomainDispatcherApplication(create_backend_app)
+    parser.add_argument("--data", type=Path, default=None, help="snapshot file (default: none)")
+    parser.add_argument("--engine", choices=ENGINES, default="fixed")
+    return parser
+
+
+def _restore(engine: Engine, path: Path) -> bool:
+    remove_stale_temporaries(path)
+    if not path.exists():
+        return True
+    try:
+        count = restore(engine, path)
+    except SnapshotError as exc:
+        print(
+            f"dynamodb emulator: cannot restore {path}: {exc}. "
+            f"To start with no data, delete it: rm '{path}'",
+            file=sys.stderr,
+            flush=True,
+        )
+        return False
+    print(f"dynamodb emulator: restored {count} items from {path}", flush=True)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    lifeline.bind()
+    args = _parser().parse_args(argv)
+    for problem in compat.problems() if args.engine == "fixed" else []:
+        print(f"dynamodb emulator: WARNING: {problem}", file=sys.stderr, flush=True)
+    engine = Engine(args.engine)
+    data: Path | None = args.data.resolve() if args.data else None
+    if data is not None:
+        data.parent.mkdir(parents=True, exist_ok=True)
+        if not _restore(engine, data):
+            return 2
+    app = EmulatorApp(engine)
     # threaded=False and processes=1: werkzeug's plain HTTPServer, one request at a time.
     server = make_server(
         HOST, args.port, app, threaded=False, processes=1, request_handler=_QuietHandler
     )
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
+    server.timeout = POLL_SECONDS
+    persister = None
+    if data is not None:
+        persister = Persister(
+            engine,
+            data,
+            app.counters,
+            app.snapshots,
+            interval=SNAPSHOT_INTERVAL_SECONDS,
+            after_fork=server.socket.close,
+        )
+    stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
-    print(f"dynamodb emulator listening on http://{HOST}:{args.port}", flush=True)
+    signal.signal(signal.SIGINT, stop)
+    print(f"dynamodb emulator ({args.engine}) listening on http://{HOST}:{args.port}", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        while not stop.requested:
+            server.handle_request()
+            if persister is not None:
+                persister.tick()
+        if persister is not None:
+            persister.final()
     finally:
         server.server_close()
     return 0
