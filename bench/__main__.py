@@ -16,6 +16,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +46,15 @@ class Sizes:
     emulator_rounds: int = 30
     plain_items: int = 1_000  # the same for plain moto, whose cost grows with the table
     plain_rounds: int = 3
+    soak_requests: int = 20_000
+    idle_seconds: float = 30.0
+    idle_settle: float = 5.0
 
 
 QUICK = Sizes(
     others=300, own=30, rounds=3, stub_rounds=5, warmup=1, due=60, due_timed=50, finalize_rounds=1,
     cold_trials=1, http_requests=48, http_threads=4, emulator_items=500, emulator_rounds=3,
-    plain_items=100, plain_rounds=1,
+    plain_items=100, plain_rounds=1, soak_requests=96, idle_seconds=2.0, idle_settle=1.0,
 )  # fmt: skip
 
 
@@ -174,21 +179,45 @@ def emulator_cost(sizes: Sizes, given: dict[str, Any], began: float) -> dict[str
     return {**out, "plain": plain}
 
 
-def against_stack(sizes: Sizes, began: float, http: bool, cold: bool) -> dict[str, Any]:
-    """Cold start (fresh processes against the emulator) and the HTTP load run."""
-    from bench import coldstart, load
+@contextmanager
+def _stack(*emulator_args: str) -> Iterator[Any]:
+    """``make run``'s processes on free ports, data in memory, the benchmark's secret."""
     from bench.harness import SECRET
     from devstack.stack import LocalStack, free_port
 
-    out: dict[str, Any] = {"coldStart": coldstart.package_size() if cold else {}, "http": {}}
     stack = LocalStack(
         api_port=free_port(),
         db_port=free_port(),
         quiet=True,
         env={"TABLE_NAME": "careerforge-local", "AUTH_JWT_SECRET": SECRET, "STAGE": "local"},
+        emulator_args=emulator_args,
     )
     stack.start()
     try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def _load(stack: Any, requests: int, threads: int) -> dict[str, Any]:
+    from bench import load
+    from chalicelib.admin import mint_token
+
+    return load.run(
+        stack.api_url,
+        lambda user: mint_token(user, user, None, 2),
+        requests,
+        threads,
+        {"emulator": stack.processes[0].pid, "api": stack.api_process.pid},
+    )
+
+
+def against_stack(sizes: Sizes, began: float, http: bool, cold: bool) -> dict[str, Any]:
+    """Cold start (fresh processes against the emulator), HTTP load, the soak, the idle stack."""
+    from bench import coldstart, idle, load
+
+    out: dict[str, Any] = {"coldStart": coldstart.package_size() if cold else {}, "http": {}}
+    with _stack() as stack:
         if cold:
             _log(f"cold start: {sizes.cold_trials} fresh processes each", began)
             with tempfile.TemporaryDirectory(prefix="bench-cold-") as work:
@@ -200,17 +229,21 @@ def against_stack(sizes: Sizes, began: float, http: bool, cold: bool) -> dict[st
             out["coldStart"].update(cold_start)
         if http:
             _log(f"HTTP: {sizes.http_requests} requests from {sizes.http_threads} threads", began)
-            from chalicelib.admin import mint_token
-
-            out["http"] = load.run(
-                stack.api_url,
-                lambda user: mint_token(user, user, None, 2),
-                sizes.http_requests,
-                sizes.http_threads,
-                {"emulator": stack.processes[0].pid, "api": stack.processes[1].pid},
-            )
-    finally:
-        stack.stop()
+            out["http"] = _load(stack, sizes.http_requests, sizes.http_threads)
+    if not http:
+        return out
+    _log(f"HTTP: the same {sizes.http_requests} requests with plain moto's engine", began)
+    with _stack("--engine", "plain") as stack:
+        plain = _load(stack, sizes.http_requests, sizes.http_threads)
+    out["http"]["plainEngine"] = plain
+    out["http"]["speedup"] = round(out["http"]["rps"] / plain["rps"], 2)
+    _log(f"soak: {sizes.soak_requests} requests from {sizes.http_threads} threads", began)
+    with _stack() as stack:
+        soak = _load(stack, sizes.soak_requests, sizes.http_threads)
+        soak["emulatorRssBytes"] = load.rss_bytes(stack.processes[0].pid)
+    out["soak"] = soak
+    _log(f"idle: make run's whole stack over {sizes.idle_seconds} s", began)
+    out["idle"] = idle.measure(sizes.idle_seconds, settle=sizes.idle_settle)
     return out
 
 
@@ -237,11 +270,15 @@ def self_check(results: dict[str, Any]) -> list[str]:
     for part, keys in {
         "coldStart": ("ratio", "zipBytes"),
         "finalize": ("due", "itemsRead", "sessionsRead", "ratio"),
-        "http": ("requests", "rps", "p50ms", "p95ms"),
+        "http": ("requests", "rps", "p50ms", "p95ms", "speedup"),
+        "emulator": ("ratio", "fullMedianMicros", "plain"),
+        "soak": ("requests", "p95Drift", "emulatorRssBytes"),
+        "idle": ("coreShare",),
     }.items():
         problems += [f"{part}: no {k}" for k in keys if k not in results.get(part, {})]
-    statuses = results.get("http", {}).get("statuses", {})
-    problems += [f"http: {n} answers {s}" for s, n in statuses.items() if not s.startswith("2")]
+    for part in ("http", "soak"):
+        statuses = results.get(part, {}).get("statuses", {})
+        problems += [f"{part}: {n} answers {s}" for s, n in statuses.items() if s[0] != "2"]
     return problems
 
 

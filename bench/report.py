@@ -27,10 +27,13 @@ ITEMS_GROWTH_LIMIT = 1.1
 COLD_LIMIT = 1.5
 ZIP_LIMIT = 10 * 1000 * 1000
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-EMULATOR_LINE = (
-    "The local emulator (moto's server, one request at a time), not the service, "
-    "bounds these numbers."
-)
+EMULATOR_GROWTH_LIMIT = 1.5  # booking transaction, full table / empty
+SOAK_DRIFT_LIMIT = 1.5  # p95 of the last tenth / the first tenth
+SOAK_RSS_LIMIT = 1024**3  # the emulator's memory after the soak
+SPEEDUP_LIMIT = 3.0  # the same load, this engine / plain moto's
+IDLE_LIMIT = 0.02  # share of one core for the idle stack
+# The HTTP figure before the engine was replaced (2026-11-25, same kind of machine).
+RECORDED_PLAIN_RPS = 46.7
 
 
 def machine() -> dict[str, Any]:
@@ -121,6 +124,51 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{fin['sessionsRead']} due sessions + {fin['mentorProfilesRead']} mentor "
                 "profiles read (BatchGetItem per page)")
     )  # fmt: skip
+    found += _stack_targets(results)
+    return found
+
+
+def _stack_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The local stack's own targets: a flat emulator, a steady soak, a quiet idle."""
+    found: list[dict[str, Any]] = []
+    emu = results.get("emulator", {})
+    if "ratio" in emu:
+        found.append(
+            _target(f"emulator: 90-minute booking transaction, {emu['itemsInFullTable']:,} items "
+                    "/ empty table", emu["ratio"], f"<= {EMULATOR_GROWTH_LIMIT}",
+                    emu["ratio"] <= EMULATOR_GROWTH_LIMIT,
+                    f"{emu['fullMedianMicros']} us against {emu['emptyMedianMicros']} us")
+        )  # fmt: skip
+    web = results.get("http", {})
+    if "speedup" in web:
+        found.append(
+            _target("HTTP throughput: this engine / plain moto's, same load", web["speedup"],
+                    f">= {SPEEDUP_LIMIT}", web["speedup"] >= SPEEDUP_LIMIT,
+                    f"{web['rps']} against {web['plainEngine']['rps']} requests/s")
+        )  # fmt: skip
+    soak = results.get("soak", {})
+    if soak.get("requests"):
+        statuses = soak["statuses"]
+        errors = sum(n for code, n in statuses.items() if code.startswith("5"))
+        conflicts = statuses.get("409", 0)
+        found += [
+            _target("soak: p95 of the last tenth / the first tenth", soak["p95Drift"],
+                    f"<= {SOAK_DRIFT_LIMIT}", (soak["p95Drift"] or 0) <= SOAK_DRIFT_LIMIT,
+                    f"{soak['p95LastTenthMs']} ms against {soak['p95FirstTenthMs']} ms"),
+            _target("soak: emulator RSS at the end (bytes)", soak["emulatorRssBytes"],
+                    f"<= {SOAK_RSS_LIMIT:,}", 0 < soak["emulatorRssBytes"] <= SOAK_RSS_LIMIT,
+                    "the emulator grew"),
+            _target("soak: 5xx answers", errors, "= 0", errors == 0, str(statuses)),
+            _target("soak: 409 answers (none expected)", conflicts, "= 0", conflicts == 0,
+                    str(statuses)),
+        ]  # fmt: skip
+    quiet = results.get("idle", {})
+    if "coreShare" in quiet:
+        found.append(
+            _target("idle stack: share of one core", quiet["coreShare"], f"< {IDLE_LIMIT}",
+                    quiet["coreShare"] < IDLE_LIMIT,
+                    f"{quiet['cpuSeconds']} CPU s over {quiet['seconds']} s")
+        )  # fmt: skip
     return found
 
 
@@ -192,13 +240,7 @@ def summary(results: dict[str, Any]) -> str:
         f"{fin['directPerSecond']}/s for its bare queries and conditional writes: **ratio "
         f"{fin['ratio']}**."
     )
-    web = results.get("http", {})
-    if web.get("requests"):
-        lines.append(
-            f"HTTP against `make run`'s stack: {web['requests']} requests from {web['threads']} "
-            f"threads, **{web['rps']} requests/s, p50 {web['p50ms']} ms, p95 {web['p95ms']} ms** "
-            f"(statuses {web['statuses']}); {_busy(web)}. {EMULATOR_LINE}"
-        )
+    lines += _stack_lines(results)
     lines.append("")
     lines.append("Targets:")
     for t in results["targets"]:
@@ -206,6 +248,53 @@ def summary(results: dict[str, Any]) -> str:
         why = f" — {t['why']}" if t["why"] else ""
         lines.append(f"- {mark}: {t['target']} = {t['value']} ({t['limit']}){why}")
     return "\n".join(lines) + "\n"
+
+
+def _stack_lines(results: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    emu = results.get("emulator", {})
+    if "ratio" in emu:
+        plain = emu.get("plain", {})
+        lines.append(
+            f"Emulator: the 90-minute booking transaction ({emu['actions']} actions) over HTTP, "
+            f"{emu['itemsInFullTable']:,} items in the table against an empty one: "
+            f"{emu['fullMedianMicros']} µs / {emu['emptyMedianMicros']} µs, **ratio "
+            f"{emu['ratio']}** (medians of {emu['rounds']} interleaved rounds)."
+            + (f" Plain moto, for comparison: {plain['itemsInFullTable']:,} items "
+               f"{plain['fullMedianMicros']} µs / {plain['emptyMedianMicros']} µs, ratio "
+               f"{plain['ratio']}." if plain else "")
+        )  # fmt: skip
+    web = results.get("http", {})
+    if web.get("requests"):
+        lines.append(
+            f"HTTP against `make run`'s stack: {web['requests']} requests from {web['threads']} "
+            f"threads, **{web['rps']} requests/s, p50 {web['p50ms']} ms, p95 {web['p95ms']} ms** "
+            f"(statuses {web['statuses']}); {_busy(web)}."
+        )
+    plain_web = web.get("plainEngine")
+    if plain_web:
+        lines.append(
+            f"The same load with plain moto's engine: {plain_web['rps']} requests/s, p50 "
+            f"{plain_web['p50ms']} ms, p95 {plain_web['p95ms']} ms; {_busy(plain_web)}: "
+            f"**{web['speedup']} times** (the recorded run before the change: "
+            f"{RECORDED_PLAIN_RPS} requests/s, {round(web['rps'] / RECORDED_PLAIN_RPS, 2)} times)."
+        )
+    soak = results.get("soak", {})
+    if soak.get("requests"):
+        lines.append(
+            f"Soak: {soak['requests']:,} requests from {soak['threads']} threads in "
+            f"{soak['seconds']} s, {soak['rps']} requests/s, statuses {soak['statuses']}; p95 "
+            f"{soak['p95FirstTenthMs']} ms in the first tenth, {soak['p95LastTenthMs']} ms in the "
+            f"last: **drift {soak['p95Drift']}**; emulator RSS at the end "
+            f"**{soak['emulatorRssBytes'] / 1024**2:.0f} MiB**; {_busy(soak)}."
+        )
+    quiet = results.get("idle", {})
+    if "coreShare" in quiet:
+        lines.append(
+            f"Idle `make run` ({quiet['processes']} processes) over {quiet['seconds']} s: "
+            f"{quiet['cpuSeconds']} CPU s, **{100 * quiet['coreShare']:.2f}% of one core**."
+        )
+    return lines
 
 
 def update_doc(path: Path, results: dict[str, Any]) -> None:
