@@ -49,7 +49,7 @@ Control endpoints (outside DynamoDB's API, which is ``POST /``):
     operation), ``tables`` (``[{"account", "region", "table", "items"}]``),
     ``rssBytes``, ``tokensRemembered``, ``faults``, and ``snapshots``
     (``path``, ``count``, ``failures``, ``lastAt`` as Unix time,
-    ``lastSeconds``).
+    ``lastSeconds``, ``upToDate``: every change so far is in the file).
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ class SnapshotStatus:
     failures: int = 0
     last_at: float | None = None  # wall clock (time.time()) of the last one written
     last_seconds: float | None = None  # how long it took
+    saved_generation: int = 0  # the Counters.generation the last one holds
 
 
 @dataclass
@@ -197,5 +198,8 @@ class EmulatorApp:
                 "failures": snapshots.failures,
                 "lastAt": snapshots.last_at,
                 "lastSeconds": snapshots.last_seconds,
+                # Every change so far is in the file (False without --data).
+                "upToDate": snapshots.path is not None
+                and snapshots.saved_generation == self.counters.generation,
             },
         }

@@ -337,7 +337,7 @@ class Persister:
         self.clock = clock
         self.after_fork = after_fork
         status.path = str(path)
-        self._saved_generation = counters.generation
+        status.saved_generation = counters.generation
         self._last_start = -float("inf")
         # The running child: (pid, generation it saw, clock and wall time it started).
         self._child: tuple[int, int, float, float] | None = None
@@ -349,7 +349,7 @@ class Persister:
     def tick(self) -> None:
         """Between requests: collect a finished child; start one if it is time."""
         self._reap(block=False)
-        if self._child is not None or self.counters.generation == self._saved_generation:
+        if self._child is not None or self.counters.generation == self.status.saved_generation:
             return
         if self.clock() - self._last_start < self.interval:
             return
@@ -368,7 +368,7 @@ class Persister:
             self._reap(block=True)
             with contextlib.suppress(OSError):
                 temporary_path(self.path, pid).unlink()
-        if self.counters.generation == self._saved_generation and self.path.exists():
+        if self.counters.generation == self.status.saved_generation and self.path.exists():
             return
         began, wall = self.clock(), time.time()
         write(self.engine, self.path)
@@ -418,7 +418,7 @@ class Persister:
             self.status.failures += 1
 
     def _succeeded(self, generation: int, began: float, wall: float) -> None:
-        self._saved_generation = generation
+        self.status.saved_generation = generation
         self.status.count += 1
         self.status.last_at = wall
         self.status.last_seconds = round(self.clock() - began, 3)

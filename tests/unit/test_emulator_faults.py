@@ -103,7 +103,8 @@ def test_stats_count_requests_items_and_memory(app: EmulatorApp) -> None:
     assert stats["rssBytes"] > 10_000_000
     assert stats["faults"] == {"throttle": "ThrottlingException"}
     assert stats["snapshots"] == {
-        "path": None, "count": 0, "failures": 0, "lastAt": None, "lastSeconds": None
+        "path": None, "count": 0, "failures": 0, "lastAt": None, "lastSeconds": None,
+        "upToDate": False,
     }  # fmt: skip
     # Writes (three puts) move the generation the snapshots follow; reads do not.
     assert app.counters.generation == 3
