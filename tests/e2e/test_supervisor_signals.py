@@ -181,7 +181,7 @@ def test_ctrl_c_stops_everything_and_exits_0(tmp_path: Path) -> None:
 
 def test_sigterm_while_starting_stops_what_had_started(tmp_path: Path) -> None:
     with supervisor(tmp_path, ready=False) as run:
-        run.expect("dynamodb emulator listening")
+        run.expect(r"dynamodb emulator.* listening on")
         children = run.children()
         run.proc.send_signal(signal.SIGTERM)
         assert run.proc.wait(timeout=30) == 0
