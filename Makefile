@@ -11,7 +11,7 @@ export WEB_PORT ?= 5173
 STAGE ?= prod
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: run test lint typecheck unit integration e2e install clean package lint-template web web-check screenshots bench
+.PHONY: run reset-data test lint typecheck unit integration e2e install clean package lint-template web web-check screenshots bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ install: $(STAMP)
 
 run: $(STAMP) web
 	$(BIN)/python -m devstack
+
+# make run keeps its tables in DEVSTACK_DATA between runs; this forgets them, so
+# the next `make run` starts again from the demo data. Stop make run first: it
+# writes its data once more as it stops.
+reset-data:
+	rm -f "$${DEVSTACK_DATA:-.devstack/data/dynamodb.json}"
 
 # The web client: built with Vite into frontend/dist, served by `make run`.
 web:

@@ -25,7 +25,7 @@ from chalicelib.demo import MENTOR, STUDENT
 from devstack.reloader import SourceWatcher
 from devstack.stack import ROOT, LocalStack, PortInUse, StackFailed
 
-DEFAULT_DATA = ""
+DEFAULT_DATA = ".devstack/data/dynamodb.json"
 # Sources that change within this long of each other (the two watches'
 # batches of one `git checkout`, say) make one restart.
 SETTLE_SECONDS = 0.3
