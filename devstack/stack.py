@@ -140,6 +140,8 @@ class LocalStack:
     quiet: bool = False
     # Where the emulator keeps its tables between runs; None keeps them in memory only.
     data_file: Path | None = None
+    # More emulator flags (the benchmark's `--engine plain`).
+    emulator_args: tuple[str, ...] = ()
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     # Set by start(): False when the table was already in data_file (nothing seeded).
     fresh_data: bool = field(default=True, init=False)
@@ -227,7 +229,7 @@ class LocalStack:
         if self.data_file is not None:
             self.data_file.parent.mkdir(parents=True, exist_ok=True)
             args += ["--data", str(self.data_file)]
-        return args
+        return args + list(self.emulator_args)
 
     def _api_args(self) -> list[str]:
         return [
