@@ -267,6 +267,19 @@ class LocalStack:
             raise
         return created + seeded
 
+    def stop_emulator(self) -> int:
+        """Stop the emulator alone (it writes its data first); return its exit code."""
+        emulator = self.processes[0]
+        _terminate([emulator], DB_GRACE_SECONDS)
+        return emulator.wait()
+
+    def start_emulator(self) -> subprocess.Popen[bytes]:
+        """Start the emulator again on its port (from its data, if it keeps any)."""
+        emulator = self._popen(self._emulator_args())
+        self.processes[0] = emulator
+        _wait("the DynamoDB emulator", lambda: _accepts(self.db_port), emulator, 30)
+        return emulator
+
     def restart_api(self) -> subprocess.Popen[bytes]:
         """Stop ``chalice local`` and start it again; return once it answers /health.
 

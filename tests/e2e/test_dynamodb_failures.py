@@ -30,7 +30,9 @@ BUDGET_SECONDS = 8
 
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    running = LocalStack(api_port=free_port(), db_port=free_port(), quiet=True)
+    # Data in a file, so that the emulator can be stopped and started again.
+    data = tmp_path_factory.mktemp("failures") / "dynamodb.json"
+    running = LocalStack(api_port=free_port(), db_port=free_port(), quiet=True, data_file=data)
     running.start()
     yield running
     running.stop()
@@ -83,3 +85,62 @@ def test_a_hung_database_gives_503_in_time_and_the_write_lands_once(own_http: Ht
     assert again.json()["id"] == retried.json()["id"]
     mine = own_http.call("GET", "/sessions/my-sessions?role=mentor", token=mentor_token).json()
     assert [s["id"] for s in mine["items"]] == [retried.json()["id"]]
+
+
+def faults(stack: LocalStack, throttle: str | None) -> None:
+    reply = requests.post(
+        stack.db_url + "/_emulator/faults", json={"throttle": throttle}, timeout=10
+    )
+    assert reply.ok, reply.text
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "ProvisionedThroughputExceededException"])
+def test_a_throttling_database_gives_503_and_changes_nothing(own_http: Http, code: str) -> None:
+    mentor_token, mentor_id, (student,) = mentor_with_students(own_http, 1)
+    body = booking(mentor_id, slot(6, 9))
+    faults(own_http.stack, code)
+    try:
+        reply, elapsed = timed(
+            lambda: own_http.call("POST", "/sessions/book", token=student, body=body)
+        )
+        assert_unavailable(reply, elapsed)
+        assert reply.headers["Retry-After"] == "1"
+        reply, elapsed = timed(lambda: own_http.call("GET", "/me", token=student))
+        assert_unavailable(reply, elapsed)
+    finally:
+        faults(own_http.stack, None)
+    mine = own_http.call("GET", "/sessions/my-sessions?role=mentor", token=mentor_token)
+    assert mine.json()["items"] == []
+    assert own_http.call("POST", "/sessions/book", token=student, body=body).status_code == 201
+
+
+def test_a_database_refusing_connections_gives_503_then_the_stack_recovers(
+    own_http: Http,
+) -> None:
+    stack = own_http.stack
+    mentor_token, mentor_id, (student,) = mentor_with_students(own_http, 1)
+    booked = own_http.call(
+        "POST", "/sessions/book", token=student, body=booking(mentor_id, slot(7, 9))
+    )
+    assert booked.status_code == 201
+    assert stack.stop_emulator() == 0  # it writes its data and closes its port
+    reply, elapsed = timed(lambda: own_http.call("GET", "/sessions/my-sessions", token=student))
+    assert_unavailable(reply, elapsed)
+    reply, elapsed = timed(
+        lambda: own_http.call(
+            "POST", "/sessions/book", token=student, body=booking(mentor_id, slot(7, 11))
+        )
+    )
+    assert_unavailable(reply, elapsed)
+    # The same emulator again on the same port, from its data: the API, never
+    # restarted, answers again by itself.
+    stack.start_emulator()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        reply = own_http.call("GET", "/sessions/my-sessions", token=student)
+        if reply.status_code != 503:
+            break
+    assert reply.status_code == 200, reply.text
+    assert [s["id"] for s in reply.json()["items"]] == [booked.json()["id"]]
+    mine = own_http.call("GET", "/sessions/my-sessions?role=mentor", token=mentor_token).json()
+    assert len(mine["items"]) == 1
