@@ -4,7 +4,8 @@ The engine subclasses moto's backend, ``Table`` and request handler, copies
 two of their methods (``create_table``, ``transact_write_items``) and relies
 on how others behave (``query`` calls ``all_items()`` once to find its
 candidates; ``update_item`` mutates the stored item in place; items live in
-``table.items[hash][range]``). Those assumptions hold for the source recorded
+``table.items[hash][range]``; every model instance is appended to its class's
+``instances_tracked``). Those assumptions hold for the source recorded
 here. :func:`problems` compares it with the installed moto; a unit test
 asserts there are none, and the emulator prints them at start. After an
 upgrade, reread each listed function against the engine, adjust the engine,
@@ -44,6 +45,8 @@ FINGERPRINTS: dict[str, str] = {
     "moto.dynamodb.responses:DynamoHandler.transact_write_items": "61c163fff213f33a",
     "moto.dynamodb.responses:DynamoHandler.dynamodb_backend": "49c0711cc1fdff50",
     "moto.core.responses:BaseResponse.get_current_account": "73816bc147411960",
+    "moto.core.common_models:BaseModel.__new__": "08cf0ef20e88029a",
+    "moto.core.base_backend:InstanceTrackerMeta.__new__": "bee162e12b56986c",
 }
 
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
+from moto.core.model_instances import model_data
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.request import Request
 from moto.core.responses import ActionResult
@@ -29,6 +30,7 @@ from moto.dynamodb.responses import DynamoHandler
 from werkzeug.test import EnvironBuilder
 
 from devstack.emulator.backend import EmulatorBackend
+from devstack.emulator.tables import IndexedTable
 from devstack.emulator.tokens import TOKEN_FIELD, TokenReused, request_digest
 
 EngineKind = Literal["fixed", "plain"]
@@ -86,6 +88,23 @@ class _Handler(DynamoHandler):
 Response = tuple[int, dict[str, str], bytes]
 
 
+def forget_tracked_instances() -> None:
+    """Empty moto's lists of every DynamoDB model instance ever made.
+
+    moto's ``BaseModel.__new__`` appends each instance to a class-level
+    ``instances_tracked`` list, for its dashboard, and nothing ever removes
+    them: every item a query deep-copies for its answer, every item copied
+    for a transaction, stays in memory for the life of the process. The
+    emulator serves no dashboard, so after each request the lists are emptied
+    (fetched anew each time: moto's reset replaces them).
+    """
+    classes = [*model_data.get("dynamodb", {}).values(), IndexedTable]
+    for model in classes:
+        tracked = getattr(model, "instances_tracked", None)
+        if isinstance(tracked, list):
+            tracked.clear()
+
+
 class Engine:
     """The backends of one emulator: ``fixed`` (this package's) or ``plain`` (moto's)."""
 
@@ -113,7 +132,13 @@ class Engine:
 
     def dispatch(self, request: Request) -> Response:
         """Answer one DynamoDB API request: status, headers, body."""
-        status, headers, body = _Handler(self)._dispatch(request, request.raw_url, request.headers)
+        try:
+            status, headers, body = _Handler(self)._dispatch(
+                request, request.raw_url, request.headers
+            )
+        finally:
+            if self.kind == "fixed":
+                forget_tracked_instances()
         out = {str(k): str(v) for k, v in headers.items() if str(k).lower() != "status"}
         return int(status), out, body.encode() if isinstance(body, str) else bytes(body)
 
