@@ -169,6 +169,13 @@ def test_the_file_is_json_in_dynamodb_s_own_terms(tmp_path: Path) -> None:
     }  # fmt: skip
 
 
+def snapshot_of(items: list[Any]) -> bytes:
+    table = {"definition": table_definition(MAIN), "timeToLive": None, "items": items}
+    backend = {"account": "1", "region": "us-east-1", "tables": [table]}
+    document = {"format": "devstack-dynamodb-snapshot", "version": 1, "backends": [backend]}
+    return json.dumps(document).encode()
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
@@ -189,6 +196,14 @@ def test_the_file_is_json_in_dynamodb_s_own_terms(tmp_path: Path) -> None:
             b' "AttributeDefinitions": [], "BillingMode": "PAY_PER_REQUEST"}, "items": []}]}]}',
             "CreateTable was refused",
         ),
+        (
+            snapshot_of([{"PK": {"S": "a"}, "SK": {"S": "b"}, "x": {"B": "not base64!"}}]),
+            "malformed",
+        ),
+        (snapshot_of([{"PK": {"S": "a"}}]), "key SK is not of type S"),
+        (snapshot_of([{"PK": {"N": "1"}, "SK": {"S": "b"}}]), "key PK is not of type S"),
+        (snapshot_of([["PK"]]), "not an object"),
+        (snapshot_of([{"PK": {"S": "a"}, "SK": {"S": "b"}, "x": "plain"}]), "not an attribute"),
     ],
 )
 def test_an_unreadable_file_is_an_error_saying_why(
