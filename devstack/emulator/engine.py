@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
+from moto.core.common_types import TYPE_RESPONSE
 from moto.core.model_instances import model_data
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.request import Request
@@ -29,6 +30,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from werkzeug.test import EnvironBuilder
 
+from devstack.emulator import wire
 from devstack.emulator.backend import EmulatorBackend
 from devstack.emulator.tables import IndexedTable
 from devstack.emulator.tokens import TOKEN_FIELD, TokenReused, request_digest
@@ -83,6 +85,14 @@ class _Handler(DynamoHandler):
         # Only now: a cancelled transaction raised above and is not remembered.
         backend.tokens.remember(token, digest, result)
         return result
+
+    def serialized(self, action_result: ActionResult) -> TYPE_RESPONSE:
+        if self._emulator_engine.kind == "fixed":
+            written = wire.body(self._get_action(), action_result.result)
+            if written is not None:
+                headers = {"Content-Type": wire.CONTENT_TYPE, **self.response_headers}
+                return 200, headers, written
+        return super().serialized(action_result)
 
 
 Response = tuple[int, dict[str, str], bytes]
