@@ -78,6 +78,11 @@ POLL_SECONDS = 0.2
 class _QuietHandler(WSGIRequestHandler):
     """No access log: the API's own log is the one a developer reads."""
 
+    # The status line and headers, then the body, go out as two writes; with
+    # Nagle's algorithm on, the second waits for the client's delayed ACK of
+    # the first (up to 40 ms on Linux) on every answer of a kept-alive connection.
+    disable_nagle_algorithm = True
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
 
