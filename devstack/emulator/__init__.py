@@ -12,8 +12,10 @@ snapshot format and the control endpoints). The pieces:
 - :mod:`devstack.emulator.tokens`: the idempotency-token ledger;
 - :mod:`devstack.emulator.engine`: the backends of one emulator and the
   in-process way to call them with DynamoDB's wire format;
+- :mod:`devstack.emulator.wire`: the item operations' answers written with
+  ``json.dumps`` instead of moto's model-walking serializer;
 - :mod:`devstack.emulator.app`: the WSGI application (DynamoDB, fault
   injection, stats);
-- :mod:`devstack.emulator.snapshot`: persistence;
+- :mod:`devstack.emulator.snapshot`: persistence (the snapshot format);
 - :mod:`devstack.emulator.compat`: what of moto's internals this relies on.
 """
