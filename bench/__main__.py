@@ -208,7 +208,8 @@ def _load(stack: Any, requests: int, threads: int) -> dict[str, Any]:
         lambda user: mint_token(user, user, None, 2),
         requests,
         threads,
-        {"emulator": stack.processes[0].pid, "api": stack.api_process.pid},
+        # The load's own threads share the two cores with the stack.
+        {"emulator": stack.processes[0].pid, "api": stack.api_process.pid, "load": os.getpid()},
     )
 
 
