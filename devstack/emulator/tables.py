@@ -21,6 +21,7 @@ dropped here, or a long run of conditional writes on new keys grows forever.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
@@ -87,9 +88,26 @@ def gsi_partition_attributes(table: Table) -> list[str]:
     ]
 
 
+def _plain(value: DynamoType) -> Any:
+    """What moto compares when it orders two key values (``cast_value``), computed once.
+
+    Sorting by DynamoType objects compares through ``cast_value``, a property
+    that runs five type checks and builds a Decimal on every comparison: a
+    query on a partition of 600 items spent 39 ms in its two sorts. Key
+    attributes are strings, numbers or binaries, for which this is the same value.
+    """
+    if value.type == "N":
+        return Decimal(value.value)
+    if value.type in ("S", "B"):
+        return value.value
+    return value.cast_value
+
+
 def _all_items_order(item: Item) -> Any:
-    # moto's all_items() sort key, verbatim.
-    return (item.hash_key, item.range_key) if item.range_key else item.hash_key
+    # moto's all_items() sort key, with plain values (see _plain).
+    if item.range_key:
+        return (_plain(item.hash_key), _plain(item.range_key))
+    return _plain(item.hash_key)
 
 
 class _Narrowing(NamedTuple):
@@ -227,6 +245,17 @@ class IndexedTable(Table):
             )
         finally:
             self._narrowing = None
+
+    def sorted_items(
+        self,
+        hash_key_attrs: list[str],
+        range_key_attrs: list[str | None],
+        items: list[Item],
+    ) -> list[Item]:
+        # moto's order, by plain values instead of DynamoType objects (see _plain).
+        attributes = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
+        items.sort(key=lambda item: tuple(_plain(item.attrs[a]) for a in attributes))
+        return items
 
     def all_items(self) -> list[Item]:
         narrowing, self._narrowing = self._narrowing, None
