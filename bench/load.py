@@ -154,7 +154,12 @@ class Student:
 
 
 def run(
-    base: str, token: Any, requests: int, threads: int, pids: dict[str, int] | None = None
+    base: str,
+    token: Any,
+    requests: int,
+    threads: int,
+    pids: dict[str, int] | None = None,
+    first_day: int = 2,
 ) -> dict[str, Any]:
     """``requests`` requests in all, split over ``threads`` threads; latency and throughput.
 
@@ -164,7 +169,7 @@ def run(
     pids = pids or {}
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     per_thread = requests // threads
-    slots = _slots(today + timedelta(days=2), per_thread // len(MIX) + 1)
+    slots = _slots(today + timedelta(days=first_day), per_thread // len(MIX) + 1)
     students = [
         Student(*_pair(base, token, n), slots=slots, requests=per_thread) for n in range(threads)
     ]

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from moto.dynamodb.comparisons import get_comparison_func
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 
@@ -114,6 +115,8 @@ class _Narrowing(NamedTuple):
     hash_key: DynamoType | None
     index_name: str | None
     hash_key_conditions: list[tuple[str, DynamoType]] | None
+    range_comparison: str | None = None
+    range_objs: list[DynamoType] | None = None
 
 
 class IndexedTable(Table):
@@ -226,7 +229,9 @@ class IndexedTable(Table):
     ) -> tuple[list[Item], int, dict[str, Any] | None]:
         # Narrowed lazily, in all_items(): moto validates the index name and
         # the key conditions first, and must raise its own errors for them.
-        self._narrowing = _Narrowing(hash_key, index_name, hash_key_conditions)
+        self._narrowing = _Narrowing(
+            hash_key, index_name, hash_key_conditions, range_comparison, range_objs
+        )
         try:
             return super().query(
                 hash_key,
@@ -267,7 +272,9 @@ class IndexedTable(Table):
     def _candidates(self, narrowing: _Narrowing) -> list[Item] | None:
         """A superset of the items the query can return; None: read everything."""
         if narrowing.index_name is None:
-            return None if narrowing.hash_key is None else self._bucket(narrowing.hash_key)
+            if narrowing.hash_key is None:
+                return None
+            return self._in_range(self._bucket(narrowing.hash_key), narrowing)
         if not narrowing.hash_key_conditions:
             return None
         attribute, value = narrowing.hash_key_conditions[0]
@@ -280,6 +287,33 @@ class IndexedTable(Table):
             return None
         found = (peek(self, key) for key in keys)
         return [item for item in found if item is not None]
+
+    def _in_range(self, bucket: list[Item] | None, narrowing: _Narrowing) -> list[Item] | None:
+        """The items of a partition whose sort key meets the key condition.
+
+        moto's own test (``range_key.compare``), applied to the values it
+        compares: a cell query for a week then handles that week's cells, not
+        every cell of the person's calendar.
+        """
+        if not bucket or not narrowing.range_comparison or not self.range_key_attr:
+            return bucket
+        test = get_comparison_func(narrowing.range_comparison)
+        bounds = [_plain(o) for o in narrowing.range_objs or []]
+        ordered = sorted(bucket, key=_all_items_order)
+        try:
+            hits = [
+                n
+                for n, item in enumerate(ordered)
+                if item.range_key is not None and test(_plain(item.range_key), *bounds)
+            ]
+        except TypeError:  # values moto would fail to compare: let it say so
+            return bucket
+        if not hits:
+            return []
+        # A key condition selects one run of the sorted partition. moto pages
+        # it by looking one item past the Limit-th match, whether or not that
+        # item matches; one neighbour on each side keeps its answers the same.
+        return ordered[max(0, hits[0] - 1) : hits[-1] + 2]
 
     def _bucket(self, hash_key: DynamoType) -> list[Item] | None:
         items: Any = self.items
