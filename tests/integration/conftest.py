@@ -19,6 +19,7 @@ from chalicelib.admin import mint_token
 from chalicelib.api.views import Views
 from chalicelib.store.dynamo import client, reset_clients
 from chalicelib.store.tables import create_table
+from tests.virtual_time import VirtualTime, install
 
 TEST_SECRET = "integration-secret-of-at-least-32-bytes"
 
@@ -243,27 +244,6 @@ def book(
     return api.post("/api/v1/sessions/book", user=student, json_body=body, headers=headers)
 
 
-@dataclass
-class VirtualTime:
-    """A monotonic clock that moves only when the store sleeps: retries cost no real time."""
-
-    seconds: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def now(self) -> float:
-        return self.seconds
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.seconds += seconds
-
-
 @pytest.fixture
 def virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    from chalicelib import budget
-    from chalicelib.store import dynamo
-
-    clock = VirtualTime()
-    monkeypatch.setattr(budget, "now", clock.now)
-    monkeypatch.setattr(dynamo, "_sleep", clock.sleep)
-    return clock
+    return install(monkeypatch)

@@ -14,12 +14,12 @@ from tests.integration.conftest import (
     Api,
     Calls,
     FakeClock,
-    VirtualTime,
     book,
     connect,
     make_mentor,
     set_availability,
 )
+from tests.virtual_time import VirtualTime
 
 AV = "/api/v1/sessions/availability"
 MINE = "/api/v1/sessions/my-sessions"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -21,29 +20,14 @@ from chalicelib.domain.errors import Unavailable
 from chalicelib.store import dynamo
 from chalicelib.store.dynamo import Db, client, reset_clients
 from chalicelib.store.tables import create_table
+from tests.virtual_time import VirtualTime, install
 
 KEY = {"PK": "USER#u1", "SK": "PROFILE"}
 
 
-@dataclass
-class VirtualTime:
-    seconds: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def now(self) -> float:
-        return self.seconds
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.seconds += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    virtual = VirtualTime()
-    monkeypatch.setattr(budget, "now", virtual.now)
-    monkeypatch.setattr(dynamo, "_sleep", virtual.sleep)
-    return virtual
+    return install(monkeypatch)
 
 
 @pytest.fixture
