@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from devstack.stack import ROOT, _accepts, free_port
+from devstack.stack import ROOT, _accepts, _wait, free_port
 
 EMPTY, FULL = "emulator-empty", "emulator-full"
 
@@ -39,11 +39,7 @@ def emulator(engine: str | None = None) -> Iterator[Any]:
     quiet = subprocess.DEVNULL
     proc = subprocess.Popen(args, cwd=ROOT, stdout=quiet, stderr=quiet)  # noqa: S603 - our own module
     try:
-        deadline = time.monotonic() + 30
-        while not _accepts(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the emulator did not start ({' '.join(args)})")
-            time.sleep(0.05)
+        _wait("the emulator", lambda: _accepts(port), proc, 30)
         client = botocore.session.get_session().create_client(
             "dynamodb",
             endpoint_url=f"http://127.0.0.1:{port}",
@@ -54,12 +50,17 @@ def emulator(engine: str | None = None) -> Iterator[Any]:
         )
         yield client, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[Any]) -> None:
+    """SIGTERM, and SIGKILL if it is still there after 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _filler(count: int) -> Iterator[dict[str, Any]]:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.emulator import stop
 from bench.load import cpu_seconds
 from devstack.stack import ROOT, free_port
 
@@ -83,12 +84,7 @@ def measure(seconds: float, settle: float = 5.0) -> dict[str, Any]:
             elapsed = time.monotonic() - began
             used = sum(cpu_seconds(pid) - before[pid] for pid in pids)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
     return {
         "seconds": round(elapsed, 1),
         "processes": len(pids),

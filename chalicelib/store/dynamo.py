@@ -205,10 +205,6 @@ SILENT_RETRY_AFTER_SECONDS = 2
 TRANSPORT_ERRORS = (BotoConnectionError, HTTPClientError)
 
 
-def _clock() -> float:
-    return budget.now()
-
-
 def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
@@ -244,12 +240,12 @@ class Db(Struct, frozen=True):
         """
         deadline = budget.deadline()
         if deadline is None:
-            deadline = _clock() + settings().request_budget_seconds
+            deadline = budget.now() + settings().request_budget_seconds
         method = getattr(self.client, operation)
         attempt = 0
         while True:
             try:
-                if _clock() + ATTEMPT_SECONDS > deadline:
+                if budget.now() + ATTEMPT_SECONDS > deadline:
                     raise Unavailable(SILENT, SILENT_RETRY_AFTER_SECONDS)
                 return cast("dict[str, Any]", method(**kwargs))
             except ClientError as exc:
@@ -260,7 +256,7 @@ class Db(Struct, frozen=True):
             except TRANSPORT_ERRORS as exc:
                 failure, detail, retry_after = exc, SILENT, SILENT_RETRY_AFTER_SECONDS
             pause = _backoff(attempt)
-            if _clock() + pause + ATTEMPT_SECONDS > deadline:
+            if budget.now() + pause + ATTEMPT_SECONDS > deadline:
                 logger.warning(
                     "dynamodb gave up", extra={"operation": operation, "attempts": attempt + 1}
                 )
