@@ -146,6 +146,13 @@ def _stack_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     f">= {SPEEDUP_LIMIT}", web["speedup"] >= SPEEDUP_LIMIT,
                     f"{web['rps']} against {web['plainEngine']['rps']} requests/s")
         )  # fmt: skip
+    if "rps" in web:
+        recorded = round(web["rps"] / RECORDED_PLAIN_RPS, 2)
+        found.append(
+            _target("HTTP throughput: this engine / the run recorded before the change",
+                    recorded, f">= {SPEEDUP_LIMIT}", recorded >= SPEEDUP_LIMIT,
+                    f"{web['rps']} against {RECORDED_PLAIN_RPS} requests/s")
+        )  # fmt: skip
     soak = results.get("soak", {})
     if soak.get("requests"):
         statuses = soak["statuses"]

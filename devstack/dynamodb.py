@@ -4,7 +4,8 @@
 
 One request at a time: moto's transactions take no lock, and the service's
 concurrency guarantees rest on every DynamoDB call being atomic as it is in
-AWS, so concurrency tests exercise our code, not the emulator's races.
+AWS, so concurrency tests exercise our code, not the emulator's races. Clients
+keep their connections alive (see :mod:`devstack.emulator.server`).
 
 ``--engine fixed`` (the default) is moto 5.2.5 with the changes in
 :mod:`devstack.emulator`: a transaction copies only the items it touches
@@ -60,12 +61,11 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from devstack import lifeline
 from devstack.emulator import compat
 from devstack.emulator.app import EmulatorApp
 from devstack.emulator.engine import ENGINES, Engine
+from devstack.emulator.server import EmulatorServer
 from devstack.emulator.snapshot import Persister, SnapshotError, remove_stale_temporaries, restore
 
 HOST = "127.0.0.1"
@@ -73,18 +73,6 @@ SNAPSHOT_INTERVAL_SECONDS = 2.0
 SHUTDOWN_SECONDS = 8
 # How long the server waits for a request before it looks at signals and snapshots.
 POLL_SECONDS = 0.2
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No access log: the API's own log is the one a developer reads."""
-
-    # The status line and headers, then the body, go out as two writes; with
-    # Nagle's algorithm on, the second waits for the client's delayed ACK of
-    # the first (up to 40 ms on Linux) on every answer of a kept-alive connection.
-    disable_nagle_algorithm = True
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
 
 
 class _Stop:
@@ -142,10 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if not _restore(engine, data):
             return 2
     app = EmulatorApp(engine)
-    # threaded=False and processes=1: werkzeug's plain HTTPServer, one request at a time.
-    server = make_server(
-        HOST, args.port, app, threaded=False, processes=1, request_handler=_QuietHandler
-    )
+    server = EmulatorServer(HOST, args.port, app)
     server.timeout = POLL_SECONDS
     persister = None
     if data is not None:
@@ -165,9 +150,12 @@ def main(argv: list[str] | None = None) -> int:
         while not stop.requested:
             server.handle_request()
             if persister is not None:
-                persister.tick()
+                # Forked between requests, so the child sees one consistent state.
+                with server.lock:
+                    persister.tick()
         if persister is not None:
-            persister.final()
+            with server.lock:
+                persister.final()
     finally:
         server.server_close()
     return 0

@@ -262,11 +262,33 @@ def slot_starts(av: Availability, first_date: date, last_date: date) -> list[dat
     calendar = _calendar(av)
     found: set[datetime] = set()
     for local_date in _dates(first_date, last_date):
+        offset = _steady_offset(local_date, tz)
         for window in calendar.on(local_date):
             for minute in _grid(window):
                 wall = datetime.combine(local_date, time(minute // 60, minute % 60))
-                found.update(_instants(wall, tz))
+                if offset is not None:
+                    found.add(wall.replace(tzinfo=UTC) - offset)
+                else:
+                    found.update(_instants(wall, tz))
     return sorted(found)
+
+
+def _steady_offset(local_date: date, tz: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset all through ``local_date``, or None when it may change that day.
+
+    An availability answer converts hundreds of slots; converting each one both ways
+    (four zone lookups) was most of the API's time for that route. Both ends of the day,
+    in both folds, agreeing is taken to mean no transition that day: no zone changes its
+    offset twice within one day.
+    """
+    if local_date == date.max:
+        return None
+    midnight = datetime.combine(local_date, time())
+    ends = (midnight, midnight + timedelta(days=1))
+    offsets = {end.replace(tzinfo=tz, fold=fold).utcoffset() for end in ends for fold in (0, 1)}
+    if len(offsets) != 1:
+        return None
+    return offsets.pop()
 
 
 def _dates(first: date, last: date) -> Iterator[date]:

@@ -201,3 +201,57 @@ def test_a_throttled_emulator_answers_botocore_as_dynamodb_would(emulator: Emula
     stats = emulator.control("stats")
     assert stats["throttled"] == 1
     assert stats["tables"][0]["items"] == 0
+
+
+def _raw(sock: socket.socket, request: bytes) -> bytes:
+    """Send ``request`` and read one answer whose body has a Content-Length."""
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed after {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+def _list_tables(host: bytes) -> bytes:
+    body = b"{}"
+    return (
+        b"POST / HTTP/1.1\r\nHost: " + host + b"\r\n"
+        b"X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+        b"Content-Type: application/x-amz-json-1.0\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+
+
+def test_connections_are_kept_alive_and_an_idle_one_blocks_nobody(emulator: Emulator) -> None:
+    host = f"{HOST}:{emulator.port}".encode()
+    with socket.create_connection((HOST, emulator.port), timeout=5) as kept:
+        first = _raw(kept, _list_tables(host))
+        # A second client is served while the first keeps its connection open and idle.
+        emulator.client().create_table(**table_definition(TABLE))
+        second = _raw(kept, _list_tables(host))
+    assert first.startswith(b"HTTP/1.1 200")
+    assert b'"TableNames": []' in first
+    assert second.startswith(b"HTTP/1.1 200")
+    assert TABLE.encode() in second
+    assert b"connection: close" not in second.lower()
+
+
+def test_a_body_without_a_length_is_refused_and_changes_nothing(emulator: Emulator) -> None:
+    with socket.create_connection((HOST, emulator.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"X-Amz-Target: DynamoDB_20120810.CreateTable\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+        )
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 411")
+    assert emulator.control("stats")["requests"] == 0
