@@ -13,7 +13,7 @@ gc.disable()
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Cron, Rate
 
-from chalicelib.api import auth, openapi, views
+from chalicelib.api import auth, docs_page, openapi, views
 from chalicelib.api.http import LazyModule, Routes, problem_middleware
 from chalicelib.config import require_safe_auth, settings
 
@@ -72,6 +72,9 @@ routes.add("PUT", f"{SESSION}/cancel", sessions.cancel_session)
 routes.add("PUT", f"{SESSION}/reschedule", sessions.reschedule_session)
 routes.add("PUT", f"{SESSION}/complete", sessions.complete_session)
 routes.add("GET", f"{V1}/openapi.json", openapi.view_for(routes.specs), public=True)
+# The API reference page (Swagger UI) and its files, all served by this API.
+routes.add("GET", f"{V1}/docs", docs_page.api_reference, public=True)
+routes.add("GET", f"{V1}/docs/{{asset}}", docs_page.api_reference_asset, public=True)
 if settings().stage == "local":
     # The local sign-in page's token source; no other stage has the route at all.
     routes.add("POST", f"{V1}/dev/token", views.local_token, public=True)

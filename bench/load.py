@@ -100,14 +100,20 @@ def _p95(latencies: list[int]) -> float:
     return statistics.quantiles(latencies, n=20, method="inclusive")[18]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux; 0 elsewhere)."""
+def cpu_seconds(pid: int, reaped_children: bool = False) -> float:
+    """User + system CPU time of a process so far (Linux; 0 elsewhere).
+
+    With ``reaped_children``, also that of its children it has waited for.
+    """
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Put compiled bytecode into the Lambda zip that ``chalice package`` made.
+"""Finish the Lambda zip that ``chalice package`` made: bytecode in, dead weight out.
 
 Lambda runs the code from a read-only ``/var/task``: without ``__pycache__``
 in the zip, every cold start compiles every module it imports and cannot keep
@@ -8,6 +8,13 @@ without comparing timestamps, which the zip does not keep anyway; the zip's
 own sources are what it was compiled from. Stray ``__pycache__`` entries from
 a developer's tree are dropped.
 
+The zip must stay under 10 MB, so two kinds of dead weight go: the Python
+packages that are packaged but never imported (:data:`NEVER_IMPORTED`), and
+the debugging symbols of compiled extensions that ship with them
+(cryptography's Rust extension is 14 MB, 2.9 MB of it symbols; ``strip
+--strip-unneeded`` keeps everything the dynamic loader uses, as AWS SAM's and
+serverless-python-requirements' slim builds do).
+
 ``python -m deploy.bytecode build/package/deployment.zip build/package/sam.json``
 """
 
@@ -15,6 +22,8 @@ from __future__ import annotations
 
 import json
 import py_compile
+import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -23,12 +32,13 @@ from typing import Any
 
 # Where Lambda unpacks the zip: what tracebacks name.
 TASK_ROOT = "/var/task"
-# Packaged, but their Python never runs, so bytecode would only add size (the
-# zip must stay under 10 MB): cryptography needs only cffi's compiled backend,
-# not cffi's or pycparser's Python, which build bindings; pydantic.v1 is the
-# pydantic 1 API this code does not use. tests/unit/test_deploy.py checks that
-# a cold request, a token's verification and the jobs import none of them.
+# Packaged by their dependents, but their Python never runs, so they are left
+# out: cryptography needs only cffi's compiled backend, not cffi's or
+# pycparser's Python, which build bindings; pydantic.v1 is the pydantic 1 API
+# this code does not use. tests/unit/test_deploy.py checks that a cold request,
+# a token's verification and the jobs import none of them.
 NEVER_IMPORTED = ("cffi/", "pycparser/", "pydantic/v1/")
+ELF_MAGIC = b"\x7fELF"
 
 
 def runtimes(template: dict[str, Any]) -> set[str]:
@@ -65,8 +75,25 @@ def unchecked_pyc(source: bytes, name: str) -> bytes:
         return pyc.read_bytes()
 
 
+def stripped(binary: bytes, strip: str | None = None) -> bytes:
+    """``binary`` (a shared object) without the symbols only a debugger reads.
+
+    Unchanged when it is not ELF or when no ``strip`` is installed (the zip-size
+    test then says whether that matters).
+    """
+    strip = strip or shutil.which("strip")
+    if strip is None or not binary.startswith(ELF_MAGIC):
+        return binary
+    with tempfile.TemporaryDirectory(prefix="strip-") as work:
+        path = Path(work) / "library.so"
+        path.write_bytes(binary)
+        subprocess.run([strip, "--strip-unneeded", str(path)], check=True)  # noqa: S603 - our own file
+        return path.read_bytes()
+
+
 def add_bytecode(zip_path: Path, runtime: str) -> tuple[int, int]:
-    """Rewrite ``zip_path`` with bytecode for each ``.py``; (modules compiled, bytes after)."""
+    """Rewrite ``zip_path`` with bytecode for each ``.py``, without never-imported
+    packages and with stripped shared objects; (modules compiled, bytes after)."""
     expected = f"python{sys.version_info.major}.{sys.version_info.minor}"
     if runtime != expected:
         raise SystemExit(f"the functions run {runtime}; bytecode from {expected} would be ignored")
@@ -77,11 +104,13 @@ def add_bytecode(zip_path: Path, runtime: str) -> tuple[int, int]:
     packed = {"compress_type": zipfile.ZIP_DEFLATED, "compresslevel": 9}
     with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(staged, "w") as out:
         for info in src.infolist():
-            if "__pycache__/" in info.filename:
+            if "__pycache__/" in info.filename or info.filename.startswith(NEVER_IMPORTED):
                 continue
             data = src.read(info)
+            if info.filename.endswith(".so"):
+                data = stripped(data)
             out.writestr(info, data, **packed)
-            if not info.filename.endswith(".py") or info.filename.startswith(NEVER_IMPORTED):
+            if not info.filename.endswith(".py"):
                 continue
             try:
                 pyc = unchecked_pyc(data, info.filename)

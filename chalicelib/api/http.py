@@ -7,7 +7,7 @@ problem response, and nothing a client sends can surface as a bare 500.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from chalice.app import Chalice, ChaliceAuthorizer, CORSConfig, Request, Response
@@ -20,6 +20,7 @@ from chalicelib.api.problems import (
     from_http_problem,
     internal_error,
     reshape_framework_error,
+    status_of,
 )
 from chalicelib.budget import time_budget
 from chalicelib.config import settings
@@ -113,8 +114,32 @@ def _guarded(spec: RouteSpec, bind: Callable[[], Any]) -> Callable[..., Response
     return run
 
 
+class Fails(Struct, frozen=True):
+    """One way a view can fail: the status, the problem ``code`` and when it is answered."""
+
+    status: int
+    code: str
+    when: str
+
+
+def fails(error: type[DomainError], when: str, *, code: str | None = None) -> Fails:
+    """A :class:`Fails` for a domain error class (``code`` for an ``InvalidRequest``'s own)."""
+    return Fails(status_of(error), code or error.code, when)
+
+
+# Request and response examples are JSON values, written as Python literals next to the view.
+Example = Mapping[str, Any]
+
+
 class Contract(Struct, frozen=True):
-    """What a view reads and answers: its success status and the OpenAPI document's models."""
+    """What a view reads and answers, as the OpenAPI document describes it.
+
+    ``errors`` lists the failures particular to the view; the document adds the
+    ones that follow from the rest of the contract (a body or query can be
+    invalid, a path id unknown, a token bad, the store unavailable).
+    ``store`` says whether the view reads or writes the table, and so can
+    answer 503 when DynamoDB does not.
+    """
 
     status: int = 200
     body: type[BaseModel] | None = None
@@ -122,6 +147,12 @@ class Contract(Struct, frozen=True):
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
+    errors: tuple[Fails, ...] = ()
+    store: bool = True
+    media_type: str = "application/json"
+    request_example: Example | None = None
+    response_example: Example | None = None
+    tag: str | None = None
 
 
 V = TypeVar("V", bound=View)
@@ -135,9 +166,28 @@ def endpoint(
     query: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     headers: tuple[str, ...] = (),
+    errors: tuple[Fails, ...] = (),
+    store: bool = True,
+    media_type: str = "application/json",
+    request_example: Example | None = None,
+    response_example: Example | None = None,
+    tag: str | None = None,
 ) -> Callable[[V], V]:
     """Declare a view's :class:`Contract` next to the view, where its models are imported."""
-    contract = Contract(status, body, optional_body, query, response, headers)
+    contract = Contract(
+        status,
+        body,
+        optional_body,
+        query,
+        response,
+        headers,
+        errors,
+        store,
+        media_type,
+        request_example,
+        response_example,
+        tag,
+    )
 
     def declare(view: V) -> V:
         setattr(view, "__contract__", contract)  # noqa: B010 - mypy: no such attribute

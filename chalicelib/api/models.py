@@ -84,14 +84,18 @@ class ResponseModel(BaseModel):
 
 
 class LocalTokenIn(RequestModel):
-    user_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9@._:|+=-]{1,128}$")]
+    user_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9@._:|+=-]{1,128}$")] = Field(
+        description="The token's `sub`: any user id"
+    )
     name: Name | None = None
     email: Email | None = None
 
 
 class PageQuery(QueryModel):
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
-    cursor: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100, description="Items per page")] = 20
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = Field(
+        default=None, description="The previous page's `nextCursor`; none for the first page"
+    )
 
 
 class Health(ResponseModel):

@@ -36,6 +36,11 @@ _STATUS: list[tuple[type[errors.DomainError], int]] = [
 ]
 
 
+def status_of(error: type[errors.DomainError]) -> int:
+    """The HTTP status that answers ``error`` (and every subclass of it)."""
+    return next(s for cls, s in _STATUS if issubclass(error, cls))
+
+
 def problem_type(code: str) -> str:
     return f"urn:careerforge:problem:{code.lower().replace('_', '-')}"
 

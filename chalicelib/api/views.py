@@ -47,9 +47,23 @@ def _travelled(path: str) -> float:
         return 0.0
 
 
-@endpoint(body=models.LocalTokenIn, response=models.LocalTokenOut)
+@endpoint(
+    body=models.LocalTokenIn,
+    response=models.LocalTokenOut,
+    store=False,
+    request_example={"userId": "demo-student", "name": "Sam Student"},
+    response_example={
+        "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2lnbmF0dXJl",
+        "userId": "demo-student",
+    },
+)
 def local_token(v: Views) -> models.LocalTokenOut:
-    """A signed token for any user id: the local sign-in page (local stage only)."""
+    """A signed token for any user id: the local sign-in page (local stage only).
+
+    Public, and only on the local stage: no other stage has this route. The
+    token is HS256, signed with `AUTH_JWT_SECRET`, valid for 12 hours, with
+    `sub` = `userId` and the `name` and `email` given.
+    """
     from chalicelib.admin import mint_token
 
     body = parse_body(v.request, models.LocalTokenIn)
@@ -57,6 +71,18 @@ def local_token(v: Views) -> models.LocalTokenOut:
     return models.LocalTokenOut(token=token, user_id=body.user_id)
 
 
-@endpoint(response=models.Health)
+@endpoint(
+    response=models.Health,
+    store=False,
+    response_example={
+        "status": "ok",
+        "service": "careerforge-sessions",
+        "time": "2026-12-02T09:00:00Z",
+    },
+)
 def health(v: Views) -> models.Health:
+    """Whether the API answers, and its clock.
+
+    Public. Does not touch the database.
+    """
     return models.Health(time=v.ctx.clock())

@@ -18,7 +18,8 @@ from chalicelib.domain.people import Mentor, User
 
 DURATIONS = (30, 60, 90)
 IDEMPOTENCY_TTL = timedelta(hours=24)
-# Finalizing waits this long after a session's scheduled end (SPEC §7).
+# Finalizing waits this long after a session's scheduled end: a no-show is
+# finalized only once it is more than 30 minutes past.
 FINALIZE_GRACE = timedelta(minutes=30)
 _ID_SEPARATOR = "_"
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")

@@ -3,7 +3,7 @@
 Every transition of a session changes its mentor's counters by
 ``contribution(after) - contribution(before)`` in the same transaction as the
 session itself, so the stored counters always equal a recount. The scheduled
-jobs recount from the sessions to correct any drift (SPEC §7).
+jobs recount from the sessions to correct any drift.
 """
 
 from __future__ import annotations

@@ -323,7 +323,7 @@ class SessionStore(Struct, frozen=True):
         """
         kwargs: dict[str, Any] = {
             "IndexName": schema.GSI3,
-            # Strictly before now: "more than 30 minutes past" the end (SPEC §7).
+            # Strictly before now: "more than 30 minutes past" the end.
             "KeyConditionExpression": "GSI3PK = :due AND GSI3SK < :now",
             "ExpressionAttributeValues": to_values(
                 {":due": schema.DUE_PARTITION, ":now": iso_z(now)}

@@ -57,8 +57,8 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}: `apt-get install chromium` "
-            "(or set CHROMIUM to its path)",
+            f"Chromium not found at {CHROMIUM}: `make chromium` installs it "
+            "(or prints the command to run); or set CHROMIUM to its path",
             pytrace=False,
         )
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,4 +1,4 @@
-"""Availability, booking, My Sessions and one session (SPEC §5, §6, §8)."""
+"""Availability, booking, My Sessions and one session."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The scheduled jobs: finalize no-shows, keep mentor statistics exact (SPEC §7)."""
+"""The scheduled jobs: finalize no-shows, keep mentor statistics exact."""
 
 from __future__ import annotations
 

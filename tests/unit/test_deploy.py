@@ -155,6 +155,38 @@ def test_the_lambda_zip_leaves_boto3_to_the_runtime_and_carries_its_bytecode() -
     assert int.from_bytes(app_pyc[4:8], "little") == 0b01  # hash-based, not checked
 
 
+def test_the_zip_runs_from_its_own_files_with_stripped_extensions(tmp_path: Path) -> None:
+    # What Lambda does: import the app and verify tokens from the unpacked zip,
+    # with its shared objects stripped and the never-imported packages gone.
+    import zipfile
+
+    with zipfile.ZipFile(PACKAGED.parent / "deployment.zip") as z:
+        z.extractall(tmp_path)
+        rust = z.getinfo("cryptography/hazmat/bindings/_rust.abi3.so")
+    assert not any((tmp_path / prefix).exists() for prefix in NEVER_IMPORTED)
+    script = (
+        "import sys, jwt\n"
+        "from cryptography.hazmat.primitives.asymmetric import ec, rsa\n"
+        "for key, alg in ((ec.generate_private_key(ec.SECP256R1()), 'ES256'),\n"
+        "                 (rsa.generate_private_key(65537, 2048), 'RS256')):\n"
+        "    token = jwt.encode({'sub': 'x'}, key, algorithm=alg)\n"
+        "    assert jwt.decode(token, key.public_key(), algorithms=[alg])['sub'] == 'x'\n"
+        "import app, pydantic_core, msgspec\n"
+        "print(sys.modules['cryptography'].__file__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(str(tmp_path))  # the zip's cryptography, not the venv's
+    assert rust.file_size < 12_000_000  # stripped: 14.3 MB as the wheel ships it
+
+
 def test_unchecked_bytecode_is_used_as_is(tmp_path: Path) -> None:
     # Compiled from one source, shipped next to another: Python must not look at the source.
     (tmp_path / "shipped.py").write_text("WHERE = 'source'\n")
@@ -187,7 +219,7 @@ def test_bytecode_replaces_stray_caches_and_matches_the_runtime(tmp_path: Path) 
     assert add_bytecode(package, runtime)[0] == 1
     names = set(zipfile.ZipFile(package).namelist())
     tag = sys.implementation.cache_tag
-    assert names == {"app.py", pyc_name("app.py", tag), "cffi/api.py"}
+    assert names == {"app.py", pyc_name("app.py", tag)}  # cffi's Python is left out
 
 
 def test_what_gets_no_bytecode_is_never_imported() -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
-from chalicelib.api.http import endpoint, parse_body, parse_query, path_id
+from chalicelib.api.http import endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     QueryModel,
     RequestModel,
@@ -17,7 +17,14 @@ from chalicelib.api.models import (
     UtcDateTime,
 )
 from chalicelib.api.views import Views
-from chalicelib.domain.availability import SLOT_MINUTES, Availability, from_document, to_document
+from chalicelib.domain.availability import (
+    MAX_RANGE_DAYS,
+    SLOT_MINUTES,
+    Availability,
+    from_document,
+    to_document,
+)
+from chalicelib.domain.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.services import sessions
 
 WallClock = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
@@ -37,21 +44,39 @@ class WeeklyWindowIn(RequestModel):
 
 class DateOverrideIn(RequestModel):
     date: date
-    windows: Annotated[list[WindowIn], Field(max_length=48)]
+    windows: Annotated[
+        list[WindowIn], Field(max_length=48, description="Replaces the weekday's; [] is a day off")
+    ]
 
 
 class AvailabilityIn(RequestModel):
-    timezone: TimeZoneName
-    weekly: Annotated[list[WeeklyWindowIn], Field(max_length=100)]
-    min_notice_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 90)] = 0
-    buffer_minutes: Annotated[int, Field(ge=0, le=240, multiple_of=15)] = 0
-    date_overrides: Annotated[list[DateOverrideIn], Field(max_length=366)] = []  # noqa: RUF012 - pydantic copies it
+    timezone: TimeZoneName = Field(description="IANA zone the windows are wall-clock times in")
+    weekly: Annotated[
+        list[WeeklyWindowIn],
+        Field(max_length=100, description="Windows of one day may touch but not overlap"),
+    ]
+    min_notice_minutes: Annotated[
+        int, Field(ge=0, le=60 * 24 * 90, description="How far ahead a booking must start")
+    ] = 0
+    buffer_minutes: Annotated[
+        int,
+        Field(ge=0, le=240, multiple_of=15, description="Kept free after each session"),
+    ] = 0
+    date_overrides: Annotated[
+        list[DateOverrideIn], Field(max_length=366, description="One per date at most")
+    ] = []  # noqa: RUF012 - pydantic copies it
 
 
 class AvailabilityQuery(QueryModel):
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
-    timezone: TimeZoneName | None = None
+    from_: date | None = Field(
+        default=None, alias="from", description="First date; default: today in the zone"
+    )
+    to: date | None = Field(
+        default=None, description=f"Last date; default: `from` + 6 days; at most {MAX_RANGE_DAYS}"
+    )
+    timezone: TimeZoneName | None = Field(
+        default=None, description="IANA zone the dates are read in; default: the mentor's"
+    )
 
 
 class WindowOut(ResponseModel):
@@ -89,16 +114,81 @@ class AvailabilitySlotsOut(AvailabilityOut):
     booked_slots: list[Slot]
 
 
-@endpoint(body=AvailabilityIn, response=AvailabilityOut)
+WEEKLY_EXAMPLE = [
+    {"day": day, "start": "09:00", "end": "17:00"} for day in ("MON", "TUE", "WED", "THU", "FRI")
+] + [{"day": "SAT", "start": "10:00", "end": "13:00"}]
+AVAILABILITY_IN_EXAMPLE = {
+    "timezone": "Europe/Berlin",
+    "weekly": WEEKLY_EXAMPLE,
+    "minNoticeMinutes": 60,
+    "bufferMinutes": 15,
+    "dateOverrides": [
+        {"date": "2026-12-24", "windows": []},
+        {"date": "2026-12-23", "windows": [{"start": "09:00", "end": "12:00"}]},
+    ],
+}
+AVAILABILITY_EXAMPLE = {"mentorId": "demo-mentor-profile", **AVAILABILITY_IN_EXAMPLE}
+
+
+@endpoint(
+    body=AvailabilityIn,
+    response=AvailabilityOut,
+    errors=(
+        fails(
+            ValidationFailed,
+            "windows of one day overlap, a window does not start before it ends, or a date "
+            "has two overrides (`errors[]` points at each, e.g. `weekly.3`)",
+        ),
+        fails(Forbidden, "you have no mentor profile (create one with `PUT /api/v1/mentors/me`)"),
+    ),
+    request_example=AVAILABILITY_IN_EXAMPLE,
+    response_example=AVAILABILITY_EXAMPLE,
+)
 def set_availability(v: Views) -> AvailabilityOut:
+    """Replace your availability as a mentor.
+
+    Mentors only. The whole availability at once: weekly windows of wall-clock
+    times (`HH:MM`, `24:00` ends a day) in `timezone`, date overrides that
+    replace a weekday's windows on one local date (no windows: a day off), the
+    minimum notice and the buffer kept free after each session. Sessions
+    already booked are kept.
+    """
     body = parse_body(v.request, AvailabilityIn)
     av = availability_from(body)
     mentor_id = sessions.set_availability(v.ctx, caller(v.request), av)
     return availability_out(mentor_id, av)
 
 
-@endpoint(query=AvailabilityQuery, response=AvailabilitySlotsOut)
+@endpoint(
+    query=AvailabilityQuery,
+    response=AvailabilitySlotsOut,
+    errors=(
+        fails(NotFound, "no mentor profile has this id"),
+        fails(
+            ValidationFailed,
+            f"`to` is before `from`, or the range is over {MAX_RANGE_DAYS} days",
+        ),
+    ),
+    response_example={
+        **AVAILABILITY_EXAMPLE,
+        "slots": [
+            {"start": "2026-12-01T08:00:00Z", "end": "2026-12-01T08:30:00Z"},
+            {"start": "2026-12-01T08:30:00Z", "end": "2026-12-01T09:00:00Z"},
+            {"start": "2026-12-01T10:00:00Z", "end": "2026-12-01T10:30:00Z"},
+        ],
+        "bookedSlots": [{"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T10:00:00Z"}],
+    },
+)
 def get_availability(v: Views, mentor_id: str) -> AvailabilitySlotsOut:
+    """A mentor's availability and free slots.
+
+    Public. For the dates `from` to `to` (read in `timezone`, default the
+    mentor's zone; at most 62 days, default 7 from today): the availability
+    as the mentor set it, every free 30-minute slot start (UTC) that is in the
+    future, past the minimum notice, within 180 days and not taken by a
+    session or its buffer, and the booked sessions' times (`bookedSlots`).
+    A session of 60 or 90 minutes needs that many consecutive free slots.
+    """
     query = parse_query(v.request, AvailabilityQuery)
     view = sessions.availability_view(
         v.ctx, path_id(mentor_id), query.from_, query.to, query.timezone

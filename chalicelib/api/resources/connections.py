@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
-from chalicelib.api.http import endpoint, parse_body, parse_query, path_id
+from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     ConnectionStudent,
     Id,
@@ -19,16 +19,27 @@ from chalicelib.api.models import (
 )
 from chalicelib.api.views import Views
 from chalicelib.domain.connections import Connection, ConnectionAction
+from chalicelib.domain.errors import (
+    ConnectionExists,
+    Forbidden,
+    InvalidRequest,
+    InvalidState,
+    NotFound,
+)
 from chalicelib.services import connections
 
 
 class ConnectionIn(RequestModel):
-    mentor_id: Id
-    message: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    mentor_id: Id = Field(description="The mentor profile's `id`")
+    message: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
+        default=None, description="A note to the mentor"
+    )
 
 
 class ConnectionsQuery(PageQuery):
-    role: Literal["mentor", "student"] | None = None
+    role: Literal["mentor", "student"] | None = Field(
+        default=None, description="Only the connections where you are this side; default: both"
+    )
 
 
 class ConnectionMentor(ResponseModel):
@@ -51,24 +62,81 @@ class ConnectionOut(ResponseModel):
     student: ConnectionStudent
 
 
-@endpoint(status=201, body=ConnectionIn, response=ConnectionOut)
+CONNECTION_EXAMPLE = {
+    "id": "demo-connection",
+    "mentorId": "demo-mentor-profile",
+    "studentId": "demo-student",
+    "status": "ACCEPTED",
+    "message": "Hi Maya, I'd love your advice.",
+    "createdAt": "2026-11-20T08:30:00Z",
+    "updatedAt": "2026-11-20T09:12:00Z",
+    "mentor": {
+        "id": "demo-mentor-profile",
+        "userId": "demo-mentor",
+        "name": "Maya Mentor",
+        "company": "CareerForge",
+        "jobTitle": "Staff Engineer",
+    },
+    "student": {"id": "demo-student", "name": "Sam Student", "email": "sam.student@example.com"},
+}
+PENDING_EXAMPLE = {**CONNECTION_EXAMPLE, "status": "PENDING", "updatedAt": "2026-11-20T08:30:00Z"}
+NOT_YOURS = fails(NotFound, "no such connection, or you are neither its mentor nor its student")
+
+
+@endpoint(
+    status=201,
+    body=ConnectionIn,
+    response=ConnectionOut,
+    errors=(
+        fails(InvalidRequest, "the mentor profile is your own", code="CANNOT_CONNECT_TO_SELF"),
+        fails(NotFound, "no mentor profile has this `mentorId`"),
+        fails(
+            ConnectionExists, "you already have a PENDING or ACCEPTED connection with this mentor"
+        ),
+    ),
+    request_example={
+        "mentorId": "demo-mentor-profile",
+        "message": "Hi Maya, I'd love your advice.",
+    },
+    response_example=PENDING_EXAMPLE,
+)
 def create_connection(v: Views) -> ConnectionOut:
+    """Ask a mentor for a connection.
+
+    You become the connection's student; it starts PENDING until the mentor
+    accepts or declines it. One live (PENDING or ACCEPTED) connection per
+    mentor and student: after a decline or removal you may ask again.
+    Booking a session needs an ACCEPTED connection.
+    """
     body = parse_body(v.request, ConnectionIn)
     return connection_out(
         connections.request(v.ctx, caller(v.request), body.mentor_id, body.message)
     )
 
 
-@endpoint(query=ConnectionsQuery, response=PageOut[ConnectionOut])
+@endpoint(
+    query=ConnectionsQuery,
+    response=PageOut[ConnectionOut],
+    response_example={"items": [CONNECTION_EXAMPLE], "nextCursor": None},
+)
 def list_connections(v: Views) -> PageOut[ConnectionOut]:
+    """Your connections, newest first.
+
+    Those where you are the mentor and those where you are the student, or one
+    side with `?role=`; every status.
+    """
     query = parse_query(v.request, ConnectionsQuery)
     role = connections.Role(query.role) if query.role else None
     items, cursor = connections.list_mine(v.ctx, caller(v.request), role, query.limit, query.cursor)
     return PageOut[ConnectionOut](items=[connection_out(c) for c in items], next_cursor=cursor)
 
 
-@endpoint(response=ConnectionOut)
+@endpoint(response=ConnectionOut, errors=(NOT_YOURS,), response_example=CONNECTION_EXAMPLE)
 def get_connection(v: Views, connection_id: str) -> ConnectionOut:
+    """One of your connections.
+
+    Only its mentor and its student see it; anyone else gets a 404.
+    """
     return connection_out(connections.get(v.ctx, caller(v.request), path_id(connection_id)))
 
 
@@ -76,18 +144,61 @@ def _act(v: Views, connection_id: str, action: ConnectionAction) -> ConnectionOu
     return connection_out(connections.act(v.ctx, caller(v.request), path_id(connection_id), action))
 
 
-@endpoint(response=ConnectionOut)
+def _mentor_decides(verb: str) -> tuple[Fails, ...]:
+    return (
+        NOT_YOURS,
+        fails(Forbidden, f"you are the connection's student: only the mentor may {verb} it"),
+        fails(
+            InvalidState,
+            "the connection is not PENDING, or its status changed at the same moment",
+        ),
+    )
+
+
+@endpoint(
+    response=ConnectionOut,
+    errors=_mentor_decides("accept"),
+    response_example=CONNECTION_EXAMPLE,
+)
 def accept_connection(v: Views, connection_id: str) -> ConnectionOut:
+    """Accept a connection request.
+
+    The mentor only, and only while it is PENDING. Its student can then book
+    sessions with the mentor.
+    """
     return _act(v, connection_id, ConnectionAction.ACCEPT)
 
 
-@endpoint(response=ConnectionOut)
+@endpoint(
+    response=ConnectionOut,
+    errors=_mentor_decides("decline"),
+    response_example={**CONNECTION_EXAMPLE, "status": "DECLINED"},
+)
 def decline_connection(v: Views, connection_id: str) -> ConnectionOut:
+    """Decline a connection request.
+
+    The mentor only, and only while it is PENDING. The student may ask again.
+    """
     return _act(v, connection_id, ConnectionAction.DECLINE)
 
 
-@endpoint(response=ConnectionOut)
+@endpoint(
+    response=ConnectionOut,
+    errors=(
+        NOT_YOURS,
+        fails(
+            InvalidState,
+            "the connection is not PENDING or ACCEPTED, or its status changed at the same moment",
+        ),
+    ),
+    response_example={**CONNECTION_EXAMPLE, "status": "REMOVED"},
+)
 def remove_connection(v: Views, connection_id: str) -> ConnectionOut:
+    """End a connection.
+
+    Either side, while it is PENDING or ACCEPTED. No new session can be booked
+    or rescheduled in it afterwards; sessions already booked are kept.
+    """
     return _act(v, connection_id, ConnectionAction.REMOVE)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
-from chalicelib.api.http import endpoint, parse_body, parse_query, path_id
+from chalicelib.api.http import endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     Email,
     Name,
@@ -20,22 +20,27 @@ from chalicelib.api.models import (
     UtcDateTime,
 )
 from chalicelib.api.views import Views
+from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.people import Mentor, ProfileChange, User, UserChange
 from chalicelib.services import people
 
 
 class MeUpdate(RequestModel):
-    name: Name | None = None
+    name: Name | None = Field(default=None, description="Display name (surrounding spaces trimmed)")
     email: Email | None = None
-    timezone: TimeZoneName | None = None
+    timezone: TimeZoneName | None = Field(default=None, description="IANA time zone name")
 
 
 class MentorProfileIn(RequestModel):
     company: Name
     job_title: Name
-    bio: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    expertise: Annotated[list[Skill], Field(max_length=20)] | None = None
-    timezone: TimeZoneName
+    bio: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+        default=None, description="Omitted: kept as it is"
+    )
+    expertise: Annotated[list[Skill], Field(max_length=20)] | None = Field(
+        default=None, description="Up to 20 skills; omitted: kept as they are"
+    )
+    timezone: TimeZoneName = Field(description="IANA time zone name of the mentor")
 
 
 class UserOut(ResponseModel):
@@ -70,20 +75,90 @@ class MentorOut(ResponseModel):
     stats: StatsOut
 
 
-@endpoint(response=UserOut)
+USER_EXAMPLE = {
+    "id": "demo-student",
+    "name": "Sam Student",
+    "email": "sam.student@example.com",
+    "timezone": "America/New_York",
+    "mentorId": None,
+}
+MENTOR_EXAMPLE = {
+    "id": "demo-mentor-profile",
+    "userId": "demo-mentor",
+    "name": "Maya Mentor",
+    "company": "CareerForge",
+    "jobTitle": "Staff Engineer",
+    "bio": "Ten years of backend and platform work; happy to talk careers and system design.",
+    "expertise": ["Python", "System design", "Career growth"],
+    "timezone": "Europe/Berlin",
+    "totalSessions": 12,
+    "stats": {
+        "totalSessions": 12,
+        "completedSessions": 9,
+        "cancelledSessions": 1,
+        "noShowSessions": 1,
+        "mentorNoShows": 0,
+        "upcomingSessions": 2,
+        "completionRate": 0.9,
+        "lastSessionAt": "2026-11-30T10:00:00Z",
+    },
+}
+KEEPS_CHANGING = fails(Conflict, "the record kept changing under three attempts in a row; retry")
+
+
+@endpoint(response=UserOut, response_example=USER_EXAMPLE)
 def get_me(v: Views) -> UserOut:
+    """Your user record.
+
+    The first authenticated call creates it from the token's claims: `name`
+    (else the part of `email` before the `@`, else the user id), `email`, and
+    the time zone `UTC`.
+    """
     return user_out(people.ensure_user(v.ctx, caller(v.request)))
 
 
-@endpoint(body=MeUpdate, response=UserOut)
+@endpoint(
+    body=MeUpdate,
+    response=UserOut,
+    errors=(KEEPS_CHANGING,),
+    request_example={"timezone": "America/New_York"},
+    response_example=USER_EXAMPLE,
+)
 def put_me(v: Views) -> UserOut:
+    """Change your name, email or time zone.
+
+    Members left out keep their value. A name change also changes the name on
+    your mentor profile, if you have one.
+    """
     body = parse_body(v.request, MeUpdate)
     change = UserChange(name=body.name, email=body.email, timezone=body.timezone)
     return user_out(people.update_me(v.ctx, caller(v.request), change))
 
 
-@endpoint(body=MentorProfileIn, response=MentorOut)
+@endpoint(
+    body=MentorProfileIn,
+    response=MentorOut,
+    errors=(
+        fails(NotFound, "your user record names a mentor profile that no longer exists"),
+        KEEPS_CHANGING,
+    ),
+    request_example={
+        "company": "Globex",
+        "jobTitle": "Engineering Manager",
+        "timezone": "Europe/London",
+        "bio": "Ask me about your first management job.",
+        "expertise": ["Leadership"],
+    },
+    response_example=MENTOR_EXAMPLE,
+)
 def put_my_mentor_profile(v: Views) -> MentorOut:
+    """Become a mentor, or update your mentor profile.
+
+    Creates your profile the first time (answering its new `id`, the
+    `mentorId` of your user record), later updates it. `bio` and `expertise`
+    left out keep their value; name and email come from your user record.
+    Statistics are kept by the service and cannot be set.
+    """
     body = parse_body(v.request, MentorProfileIn)
     change = ProfileChange(
         company=body.company,
@@ -95,20 +170,41 @@ def put_my_mentor_profile(v: Views) -> MentorOut:
     return mentor_out(people.upsert_my_mentor_profile(v.ctx, caller(v.request), change))
 
 
-@endpoint(response=MentorOut)
+@endpoint(
+    response=MentorOut,
+    errors=(fails(NotFound, "you have no mentor profile yet"),),
+    response_example=MENTOR_EXAMPLE,
+)
 def get_my_mentor_profile(v: Views) -> MentorOut:
+    """Your own mentor profile."""
     return mentor_out(people.my_mentor_profile(v.ctx, caller(v.request)))
 
 
-@endpoint(query=PageQuery, response=PageOut[MentorOut])
+@endpoint(
+    query=PageQuery,
+    response=PageOut[MentorOut],
+    response_example={"items": [MENTOR_EXAMPLE], "nextCursor": None},
+)
 def list_mentors(v: Views) -> PageOut[MentorOut]:
+    """The mentor directory.
+
+    Public. Every mentor profile, ordered by name, a page at a time.
+    """
     query = parse_query(v.request, PageQuery)
     items, cursor = people.list_mentors(v.ctx, query.limit, query.cursor)
     return PageOut[MentorOut](items=[mentor_out(m) for m in items], next_cursor=cursor)
 
 
-@endpoint(response=MentorOut)
+@endpoint(
+    response=MentorOut,
+    errors=(fails(NotFound, "no mentor profile has this id"),),
+    response_example=MENTOR_EXAMPLE,
+)
 def get_mentor(v: Views, mentor_id: str) -> MentorOut:
+    """One mentor's public profile, with their session statistics.
+
+    Public.
+    """
     return mentor_out(people.get_mentor(v.ctx, path_id(mentor_id)))
 
 

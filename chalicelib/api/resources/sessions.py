@@ -8,7 +8,7 @@ from chalice.app import Response
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from chalicelib.api.auth import caller
-from chalicelib.api.http import endpoint, parse_body, parse_query, path_id
+from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     ConnectionStudent,
     Id,
@@ -23,6 +23,21 @@ from chalicelib.api.models import (
 from chalicelib.api.views import Views
 from chalicelib.domain import sessions as session_rules
 from chalicelib.domain.clock import iso_z
+from chalicelib.domain.errors import (
+    CancellationWindowClosed,
+    Conflict,
+    DuplicateRequest,
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidState,
+    JoinWindowClosed,
+    NotConnected,
+    NotFound,
+    OutsideAvailability,
+    SlotUnavailable,
+    Unavailable,
+    ValidationFailed,
+)
 from chalicelib.domain.sessions import BookingRequest, Role, Session, SessionType, Tab
 from chalicelib.services import sessions
 
@@ -30,33 +45,49 @@ Text2000 = Annotated[str, StringConstraints(max_length=2000)]
 
 
 class BookIn(RequestModel):
-    mentor_id: Id
-    scheduled_at: AwareDatetime
-    duration: Literal[30, 60, 90]
-    session_type: Literal["VIDEO", "VOICE", "IN_PERSON"]
+    mentor_id: Id = Field(description="The mentor profile's `id`")
+    scheduled_at: AwareDatetime = Field(
+        description="The start, with an explicit offset; a free slot of the mentor"
+    )
+    duration: Literal[30, 60, 90] = Field(description="Minutes")
+    session_type: Literal["VIDEO", "VOICE", "IN_PERSON"] = Field(
+        description="VIDEO and VOICE get a Jitsi room; IN_PERSON none"
+    )
     title: Name
     description: Text2000 | None = None
-    agenda_notes: Text2000 | None = None
-    timezone: TimeZoneName
+    agenda_notes: Text2000 | None = Field(default=None, description="What you want to discuss")
+    timezone: TimeZoneName = Field(description="IANA zone you see the session in")
 
 
 class CancelIn(RequestModel):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    ] = Field(description="Shown to the other side; surrounding spaces trimmed")
 
 
 class RescheduleIn(RequestModel):
-    scheduled_at: AwareDatetime
-    duration: Literal[30, 60, 90] | None = None
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    scheduled_at: AwareDatetime = Field(description="The new start, with an explicit offset")
+    duration: Literal[30, 60, 90] | None = Field(
+        default=None, description="New length in minutes; default: unchanged"
+    )
+    reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        default=None, description="Accepted but not stored"
+    )
 
 
 class CompleteIn(RequestModel):
-    session_notes: Text2000 | None = None
+    session_notes: Text2000 | None = Field(default=None, description="The mentor's notes")
 
 
 class SessionsQuery(PageQuery):
-    role: Literal["mentor", "student"] | None = None
-    tab: Literal["upcoming", "past", "cancelled"] | None = None
+    role: Literal["mentor", "student"] | None = Field(
+        default=None, description="Only the sessions where you are this side; default: both"
+    )
+    tab: Literal["upcoming", "past", "cancelled"] | None = Field(
+        default=None,
+        description="upcoming: SCHEDULED and not yet ended, soonest first; past: ended or "
+        "settled, newest first; cancelled: newest first; default: all, oldest first",
+    )
 
 
 def _unset(value: object) -> bool:
@@ -113,8 +144,108 @@ class SessionOut(ResponseModel):
     student: ConnectionStudent
 
 
-@endpoint(status=201, body=BookIn, response=SessionOut, headers=("Idempotency-Key",))
+SESSION_EXAMPLE = {
+    "id": "demo-mentor-profile_3f2b9c1d7e8a4b5c6d7e",
+    "mentorId": "demo-mentor-profile",
+    "studentId": "demo-student",
+    "scheduledAt": "2026-12-02T09:00:00Z",
+    "endsAt": "2026-12-02T10:00:00Z",
+    "duration": 60,
+    "status": "SCHEDULED",
+    "sessionType": "VIDEO",
+    "title": "Career chat",
+    "timezone": "America/New_York",
+    "meetingLink": "https://meet.jit.si/careerforge-demo-mentor-profile_3f2b9c1d7e8a4b5c6d7e-"
+    "Xq2v9LwPz0aKc4RtYb1nHg",
+    "meetingRoom": "careerforge-demo-mentor-profile_3f2b9c1d7e8a4b5c6d7e-Xq2v9LwPz0aKc4RtYb1nHg",
+    "agendaNotes": "CV review",
+    "createdAt": "2026-11-28T15:04:05Z",
+    "updatedAt": "2026-11-28T15:04:05Z",
+    "mentor": {
+        "id": "demo-mentor-profile",
+        "userId": "demo-mentor",
+        "company": "CareerForge",
+        "jobTitle": "Staff Engineer",
+        "user": {"name": "Maya Mentor", "email": "maya.mentor@example.com"},
+    },
+    "student": {"id": "demo-student", "name": "Sam Student", "email": "sam.student@example.com"},
+}
+SESSION_NOT_YOURS = fails(
+    NotFound, "no such session, or you are neither its mentor nor its student"
+)
+NOT_SCHEDULED = fails(
+    InvalidState, "the session is not SCHEDULED any more, or it changed at the same moment"
+)
+TOO_LATE = fails(CancellationWindowClosed, "the session starts in less than 2 hours")
+BAD_TIME = fails(
+    ValidationFailed,
+    "`scheduledAt` is not in the future, inside the mentor's minimum notice, more than 180 "
+    "days ahead, or not on the half-hour grid of the mentor's local time",
+)
+OUTSIDE = fails(
+    OutsideAvailability,
+    "some of the session lies outside the mentor's availability (or they have none)",
+)
+TAKEN = fails(
+    SlotUnavailable,
+    "the mentor (with their buffer) or the student already has a session at that time",
+)
+NOT_CONNECTED = fails(
+    NotConnected, "your connection with the mentor is not ACCEPTED (or it is your own profile)"
+)
+
+
+UNSAVED = fails(Conflict, "the change could not be saved for another reason; retry")
+
+
+def _timing_rules() -> tuple[Fails, ...]:
+    return BAD_TIME, OUTSIDE, TAKEN
+
+
+@endpoint(
+    status=201,
+    body=BookIn,
+    response=SessionOut,
+    headers=("Idempotency-Key",),
+    errors=(
+        *_timing_rules(),
+        NOT_CONNECTED,
+        fails(NotFound, "no mentor profile has this `mentorId`"),
+        fails(
+            IdempotencyKeyReused,
+            "this `Idempotency-Key` was used in the last 24 hours with a different body",
+        ),
+        fails(
+            DuplicateRequest,
+            "a concurrent request with this `Idempotency-Key` committed first and its answer "
+            "could not be read back; retry to get it",
+        ),
+        fails(Conflict, "the booking could not be saved for another reason; retry"),
+    ),
+    request_example={
+        "mentorId": "demo-mentor-profile",
+        "scheduledAt": "2026-12-02T04:00:00-05:00",
+        "duration": 60,
+        "sessionType": "VIDEO",
+        "title": "Career chat",
+        "timezone": "America/New_York",
+        "agendaNotes": "CV review",
+    },
+    response_example=SESSION_EXAMPLE,
+)
 def book_session(v: Views) -> Response:
+    """Book a session with a mentor.
+
+    Students with an ACCEPTED connection to the mentor. The whole session
+    (30, 60 or 90 minutes from `scheduledAt`) must lie in free slots of the
+    mentor's availability: in the future, past the minimum notice, at most 180
+    days ahead, on the half-hour grid of the mentor's local time. Neither the
+    mentor (including their buffer after each session) nor you may have
+    another session overlapping it; of two competing bookings exactly one
+    succeeds. Video and voice sessions get a Jitsi room. With an
+    `Idempotency-Key`, a retry of the same request returns the first answer
+    (with `Idempotent-Replayed: true`) and books nothing new.
+    """
     body = parse_body(v.request, BookIn)
     key = v.request.headers.get("idempotency-key")
     request = BookingRequest(
@@ -142,8 +273,16 @@ def book_session(v: Views) -> Response:
     return Response(body=booked.body, status_code=booked.status, headers=headers)
 
 
-@endpoint(query=SessionsQuery, response=PageOut[SessionOut])
+@endpoint(
+    query=SessionsQuery,
+    response=PageOut[SessionOut],
+    response_example={"items": [SESSION_EXAMPLE], "nextCursor": None},
+)
 def my_sessions(v: Views) -> PageOut[SessionOut]:
+    """My Sessions: the sessions you are the mentor or the student of.
+
+    Filtered by `?tab=` and `?role=`, a page at a time.
+    """
     query = parse_query(v.request, SessionsQuery)
     items, cursor = sessions.my_sessions(
         v.ctx,
@@ -156,24 +295,100 @@ def my_sessions(v: Views) -> PageOut[SessionOut]:
     return PageOut[SessionOut](items=[session_out(s) for s in items], next_cursor=cursor)
 
 
-@endpoint(response=SessionOut)
+@endpoint(response=SessionOut, errors=(SESSION_NOT_YOURS,), response_example=SESSION_EXAMPLE)
 def get_session(v: Views, session_id: str) -> SessionOut:
+    """One of your sessions.
+
+    Only its mentor and its student see it; anyone else gets a 404.
+    """
     return session_out(sessions.get_session(v.ctx, caller(v.request), path_id(session_id)))
 
 
-@endpoint(response=SessionOut)
+@endpoint(
+    response=SessionOut,
+    errors=(
+        SESSION_NOT_YOURS,
+        NOT_SCHEDULED,
+        fails(
+            JoinWindowClosed,
+            "it is earlier than 15 minutes before the start, or the scheduled end has passed",
+        ),
+    ),
+    response_example={
+        **SESSION_EXAMPLE,
+        "startedAt": "2026-12-02T08:52:10Z",
+        "studentJoinedAt": "2026-12-02T08:52:10Z",
+        "updatedAt": "2026-12-02T08:52:10Z",
+    },
+)
 def start_session(v: Views, session_id: str) -> SessionOut:
+    """Join a session's call.
+
+    Its mentor or student, while it is SCHEDULED, from 15 minutes before the
+    start until the scheduled end. Records your first join (`mentorJoinedAt`
+    or `studentJoinedAt`; the first of the two is `startedAt`; joining again
+    changes nothing) and answers the session with your `meetingLink`: with
+    Jitsi token auth configured, a link with your own `?jwt=` (the mentor's
+    makes them moderator). In-person sessions have no link.
+    """
     return session_out(sessions.start(v.ctx, caller(v.request), path_id(session_id)))
 
 
-@endpoint(body=CancelIn, response=SessionOut)
+@endpoint(
+    body=CancelIn,
+    response=SessionOut,
+    errors=(SESSION_NOT_YOURS, NOT_SCHEDULED, TOO_LATE, UNSAVED),
+    request_example={"reason": "Exam moved"},
+    response_example={
+        **SESSION_EXAMPLE,
+        "status": "CANCELLED",
+        "cancelledAt": "2026-11-29T12:00:00Z",
+        "cancelledBy": "STUDENT",
+        "cancellationReason": "Exam moved",
+        "updatedAt": "2026-11-29T12:00:00Z",
+    },
+)
 def cancel_session(v: Views, session_id: str) -> SessionOut:
+    """Cancel a session.
+
+    Its mentor or student, with a reason, while it is SCHEDULED and at least 2
+    hours before the start. The time is free again for both at once.
+    """
     body = parse_body(v.request, CancelIn)
     return session_out(sessions.cancel(v.ctx, caller(v.request), path_id(session_id), body.reason))
 
 
-@endpoint(body=RescheduleIn, response=SessionOut)
+@endpoint(
+    body=RescheduleIn,
+    response=SessionOut,
+    errors=(
+        SESSION_NOT_YOURS,
+        fails(NotFound, "the session's mentor profile no longer exists"),
+        NOT_SCHEDULED,
+        TOO_LATE,
+        *_timing_rules(),
+        fails(NotConnected, "your connection with the mentor is no longer ACCEPTED"),
+        UNSAVED,
+    ),
+    request_example={"scheduledAt": "2026-12-03T14:00:00Z", "duration": 30},
+    response_example={
+        **SESSION_EXAMPLE,
+        "scheduledAt": "2026-12-03T14:00:00Z",
+        "endsAt": "2026-12-03T14:30:00Z",
+        "duration": 30,
+        "rescheduledFrom": "2026-12-02T09:00:00Z",
+        "updatedAt": "2026-11-29T12:00:00Z",
+    },
+)
 def reschedule_session(v: Views, session_id: str) -> SessionOut:
+    """Move a session to another time.
+
+    Its mentor or student, while it is SCHEDULED and at least 2 hours before
+    the current start, as long as the connection is still ACCEPTED. The new
+    time must pass every booking rule (ignoring the session's own current
+    time); `duration` left out keeps the length. The meeting link is kept,
+    and `rescheduledFrom` records the previous start.
+    """
     body = parse_body(v.request, RescheduleIn)
     moved = sessions.reschedule(
         v.ctx, caller(v.request), path_id(session_id), body.scheduled_at, body.duration
@@ -181,8 +396,40 @@ def reschedule_session(v: Views, session_id: str) -> SessionOut:
     return session_out(moved)
 
 
-@endpoint(body=CompleteIn, optional_body=True, response=SessionOut)
+@endpoint(
+    body=CompleteIn,
+    optional_body=True,
+    response=SessionOut,
+    errors=(
+        SESSION_NOT_YOURS,
+        fails(Forbidden, "you are the session's student: only the mentor completes it"),
+        fails(InvalidState, "the session is not SCHEDULED, or it has not started yet"),
+        fails(
+            Unavailable,
+            "the mentor's statistics kept changing under three attempts in a row",
+        ),
+        UNSAVED,
+    ),
+    request_example={"sessionNotes": "Agreed on three next steps."},
+    response_example={
+        **SESSION_EXAMPLE,
+        "status": "COMPLETED",
+        "sessionNotes": "Agreed on three next steps.",
+        "startedAt": "2026-12-02T08:52:10Z",
+        "mentorJoinedAt": "2026-12-02T08:55:00Z",
+        "studentJoinedAt": "2026-12-02T08:52:10Z",
+        "endedAt": "2026-12-02T10:01:30Z",
+        "updatedAt": "2026-12-02T10:01:30Z",
+    },
+)
 def complete_session(v: Views, session_id: str) -> SessionOut:
+    """Mark a session completed.
+
+    Its mentor only, while it is SCHEDULED and once it has started; the body
+    (optional) may carry the mentor's notes. Counts in the mentor's
+    statistics. Sessions nobody completes are settled by a scheduled job 30
+    minutes after their end: COMPLETED if both joined, else NO_SHOW.
+    """
     body = parse_body(v.request, CompleteIn, optional=True)
     return session_out(
         sessions.complete(v.ctx, caller(v.request), path_id(session_id), body.session_notes)

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** health */
+        /**
+         * Whether the API answers, and its clock.
+         * @description Public. Does not touch the database.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -28,9 +31,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get me */
+        /**
+         * Your user record.
+         * @description The first authenticated call creates it from the token's claims: `name`
+         *     (else the part of `email` before the `@`, else the user id), `email`, and
+         *     the time zone `UTC`.
+         */
         get: operations["get_me"];
-        /** put me */
+        /**
+         * Change your name, email or time zone.
+         * @description Members left out keep their value. A name change also changes the name on
+         *     your mentor profile, if you have one.
+         */
         put: operations["put_me"];
         post?: never;
         delete?: never;
@@ -46,9 +58,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get my mentor profile */
+        /** Your own mentor profile. */
         get: operations["get_my_mentor_profile"];
-        /** put my mentor profile */
+        /**
+         * Become a mentor, or update your mentor profile.
+         * @description Creates your profile the first time (answering its new `id`, the
+         *     `mentorId` of your user record), later updates it. `bio` and `expertise`
+         *     left out keep their value; name and email come from your user record.
+         *     Statistics are kept by the service and cannot be set.
+         */
         put: operations["put_my_mentor_profile"];
         post?: never;
         delete?: never;
@@ -64,7 +82,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list mentors */
+        /**
+         * The mentor directory.
+         * @description Public. Every mentor profile, ordered by name, a page at a time.
+         */
         get: operations["list_mentors"];
         put?: never;
         post?: never;
@@ -81,7 +102,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get mentor */
+        /**
+         * One mentor's public profile, with their session statistics.
+         * @description Public.
+         */
         get: operations["get_mentor"];
         put?: never;
         post?: never;
@@ -98,10 +122,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list connections */
+        /**
+         * Your connections, newest first.
+         * @description Those where you are the mentor and those where you are the student, or one
+         *     side with `?role=`; every status.
+         */
         get: operations["list_connections"];
         put?: never;
-        /** create connection */
+        /**
+         * Ask a mentor for a connection.
+         * @description You become the connection's student; it starts PENDING until the mentor
+         *     accepts or declines it. One live (PENDING or ACCEPTED) connection per
+         *     mentor and student: after a decline or removal you may ask again.
+         *     Booking a session needs an ACCEPTED connection.
+         */
         post: operations["create_connection"];
         delete?: never;
         options?: never;
@@ -116,7 +150,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get connection */
+        /**
+         * One of your connections.
+         * @description Only its mentor and its student see it; anyone else gets a 404.
+         */
         get: operations["get_connection"];
         put?: never;
         post?: never;
@@ -134,7 +171,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** accept connection */
+        /**
+         * Accept a connection request.
+         * @description The mentor only, and only while it is PENDING. Its student can then book
+         *     sessions with the mentor.
+         */
         put: operations["accept_connection"];
         post?: never;
         delete?: never;
@@ -151,7 +192,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** decline connection */
+        /**
+         * Decline a connection request.
+         * @description The mentor only, and only while it is PENDING. The student may ask again.
+         */
         put: operations["decline_connection"];
         post?: never;
         delete?: never;
@@ -168,7 +212,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** remove connection */
+        /**
+         * End a connection.
+         * @description Either side, while it is PENDING or ACCEPTED. No new session can be booked
+         *     or rescheduled in it afterwards; sessions already booked are kept.
+         */
         put: operations["remove_connection"];
         post?: never;
         delete?: never;
@@ -186,7 +234,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** set availability */
+        /**
+         * Replace your availability as a mentor.
+         * @description Mentors only. The whole availability at once: weekly windows of wall-clock
+         *     times (`HH:MM`, `24:00` ends a day) in `timezone`, date overrides that
+         *     replace a weekday's windows on one local date (no windows: a day off), the
+         *     minimum notice and the buffer kept free after each session. Sessions
+         *     already booked are kept.
+         */
         post: operations["set_availability"];
         delete?: never;
         options?: never;
@@ -201,7 +256,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get availability */
+        /**
+         * A mentor's availability and free slots.
+         * @description Public. For the dates `from` to `to` (read in `timezone`, default the
+         *     mentor's zone; at most 62 days, default 7 from today): the availability
+         *     as the mentor set it, every free 30-minute slot start (UTC) that is in the
+         *     future, past the minimum notice, within 180 days and not taken by a
+         *     session or its buffer, and the booked sessions' times (`bookedSlots`).
+         *     A session of 60 or 90 minutes needs that many consecutive free slots.
+         */
         get: operations["get_availability"];
         put?: never;
         post?: never;
@@ -220,7 +283,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** book session */
+        /**
+         * Book a session with a mentor.
+         * @description Students with an ACCEPTED connection to the mentor. The whole session
+         *     (30, 60 or 90 minutes from `scheduledAt`) must lie in free slots of the
+         *     mentor's availability: in the future, past the minimum notice, at most 180
+         *     days ahead, on the half-hour grid of the mentor's local time. Neither the
+         *     mentor (including their buffer after each session) nor you may have
+         *     another session overlapping it; of two competing bookings exactly one
+         *     succeeds. Video and voice sessions get a Jitsi room. With an
+         *     `Idempotency-Key`, a retry of the same request returns the first answer
+         *     (with `Idempotent-Replayed: true`) and books nothing new.
+         */
         post: operations["book_session"];
         delete?: never;
         options?: never;
@@ -235,7 +309,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** my sessions */
+        /**
+         * My Sessions: the sessions you are the mentor or the student of.
+         * @description Filtered by `?tab=` and `?role=`, a page at a time.
+         */
         get: operations["my_sessions"];
         put?: never;
         post?: never;
@@ -252,7 +329,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** get session */
+        /**
+         * One of your sessions.
+         * @description Only its mentor and its student see it; anyone else gets a 404.
+         */
         get: operations["get_session"];
         put?: never;
         post?: never;
@@ -270,7 +350,15 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** start session */
+        /**
+         * Join a session's call.
+         * @description Its mentor or student, while it is SCHEDULED, from 15 minutes before the
+         *     start until the scheduled end. Records your first join (`mentorJoinedAt`
+         *     or `studentJoinedAt`; the first of the two is `startedAt`; joining again
+         *     changes nothing) and answers the session with your `meetingLink`: with
+         *     Jitsi token auth configured, a link with your own `?jwt=` (the mentor's
+         *     makes them moderator). In-person sessions have no link.
+         */
         put: operations["start_session"];
         post?: never;
         delete?: never;
@@ -287,7 +375,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** cancel session */
+        /**
+         * Cancel a session.
+         * @description Its mentor or student, with a reason, while it is SCHEDULED and at least 2
+         *     hours before the start. The time is free again for both at once.
+         */
         put: operations["cancel_session"];
         post?: never;
         delete?: never;
@@ -304,7 +396,14 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** reschedule session */
+        /**
+         * Move a session to another time.
+         * @description Its mentor or student, while it is SCHEDULED and at least 2 hours before
+         *     the current start, as long as the connection is still ACCEPTED. The new
+         *     time must pass every booking rule (ignoring the session's own current
+         *     time); `duration` left out keeps the length. The meeting link is kept,
+         *     and `rescheduledFrom` records the previous start.
+         */
         put: operations["reschedule_session"];
         post?: never;
         delete?: never;
@@ -321,7 +420,13 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** complete session */
+        /**
+         * Mark a session completed.
+         * @description Its mentor only, while it is SCHEDULED and once it has started; the body
+         *     (optional) may carry the mentor's notes. Counts in the mentor's
+         *     statistics. Sessions nobody completes are settled by a scheduled job 30
+         *     minutes after their end: COMPLETED if both joined, else NO_SHOW.
+         */
         put: operations["complete_session"];
         post?: never;
         delete?: never;
@@ -337,8 +442,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The OpenAPI 3.1 document of this API. */
+        /**
+         * This API's OpenAPI 3.1 document.
+         * @description Public. The document `docs/API.md` and the web client's types are generated from.
+         */
         get: operations["openapi_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interactive API reference: this OpenAPI document, browsable in Swagger UI. */
+        get: operations["api_reference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/docs/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file of the API reference page: Swagger UI's script, stylesheet, licences, start-up. */
+        get: operations["api_reference_asset"];
         put?: never;
         post?: never;
         delete?: never;
@@ -356,7 +498,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A signed token for any user id: the local sign-in page (local stage only). */
+        /**
+         * A signed token for any user id: the local sign-in page (local stage only).
+         * @description Public, and only on the local stage: no other stage has this route. The
+         *     token is HS256, signed with `AUTH_JWT_SECRET`, valid for 12 hours, with
+         *     `sub` = `userId` and the `name` and `email` given.
+         */
         post: operations["local_token"];
         delete?: never;
         options?: never;
@@ -370,22 +517,31 @@ export interface components {
     schemas: {
         /** AvailabilityIn */
         AvailabilityIn: {
-            /** Timezone */
+            /**
+             * Timezone
+             * @description IANA zone the windows are wall-clock times in
+             */
             timezone: string;
-            /** Weekly */
+            /**
+             * Weekly
+             * @description Windows of one day may touch but not overlap
+             */
             weekly: components["schemas"]["WeeklyWindowIn"][];
             /**
              * Minnoticeminutes
+             * @description How far ahead a booking must start
              * @default 0
              */
             minNoticeMinutes?: number;
             /**
              * Bufferminutes
+             * @description Kept free after each session
              * @default 0
              */
             bufferMinutes?: number;
             /**
              * Dateoverrides
+             * @description One per date at most
              * @default []
              */
             dateOverrides?: components["schemas"]["DateOverrideIn"][];
@@ -409,16 +565,19 @@ export interface components {
         AvailabilityQuery: {
             /**
              * From
+             * @description First date; default: today in the zone
              * @default null
              */
             from?: string | null;
             /**
              * To
+             * @description Last date; default: `from` + 6 days; at most 62
              * @default null
              */
             to?: string | null;
             /**
              * Timezone
+             * @description IANA zone the dates are read in; default: the mentor's
              * @default null
              */
             timezone?: string | null;
@@ -444,20 +603,26 @@ export interface components {
         };
         /** BookIn */
         BookIn: {
-            /** Mentorid */
+            /**
+             * Mentorid
+             * @description The mentor profile's `id`
+             */
             mentorId: string;
             /**
              * Scheduledat
              * Format: date-time
+             * @description The start, with an explicit offset; a free slot of the mentor
              */
             scheduledAt: string;
             /**
              * Duration
+             * @description Minutes
              * @enum {integer}
              */
             duration: 30 | 60 | 90;
             /**
              * Sessiontype
+             * @description VIDEO and VOICE get a Jitsi room; IN_PERSON none
              * @enum {string}
              */
             sessionType: "VIDEO" | "VOICE" | "IN_PERSON";
@@ -470,31 +635,43 @@ export interface components {
             description?: string | null;
             /**
              * Agendanotes
+             * @description What you want to discuss
              * @default null
              */
             agendaNotes?: string | null;
-            /** Timezone */
+            /**
+             * Timezone
+             * @description IANA zone you see the session in
+             */
             timezone: string;
         };
         /** CancelIn */
         CancelIn: {
-            /** Reason */
+            /**
+             * Reason
+             * @description Shown to the other side; surrounding spaces trimmed
+             */
             reason: string;
         };
         /** CompleteIn */
         CompleteIn: {
             /**
              * Sessionnotes
+             * @description The mentor's notes
              * @default null
              */
             sessionNotes?: string | null;
         };
         /** ConnectionIn */
         ConnectionIn: {
-            /** Mentorid */
+            /**
+             * Mentorid
+             * @description The mentor profile's `id`
+             */
             mentorId: string;
             /**
              * Message
+             * @description A note to the mentor
              * @default null
              */
             message?: string | null;
@@ -547,16 +724,19 @@ export interface components {
         ConnectionsQuery: {
             /**
              * Limit
+             * @description Items per page
              * @default 20
              */
             limit?: number;
             /**
              * Cursor
+             * @description The previous page's `nextCursor`; none for the first page
              * @default null
              */
             cursor?: string | null;
             /**
              * Role
+             * @description Only the connections where you are this side; default: both
              * @default null
              */
             role?: ("mentor" | "student") | null;
@@ -568,7 +748,10 @@ export interface components {
              * Format: date
              */
             date: string;
-            /** Windows */
+            /**
+             * Windows
+             * @description Replaces the weekday's; [] is a day off
+             */
             windows: components["schemas"]["WindowIn"][];
         };
         /** DateOverrideOut */
@@ -599,7 +782,10 @@ export interface components {
         };
         /** LocalTokenIn */
         LocalTokenIn: {
-            /** Userid */
+            /**
+             * Userid
+             * @description The token's `sub`: any user id
+             */
             userId: string;
             /**
              * Name
@@ -623,6 +809,7 @@ export interface components {
         MeUpdate: {
             /**
              * Name
+             * @description Display name (surrounding spaces trimmed)
              * @default null
              */
             name?: string | null;
@@ -633,6 +820,7 @@ export interface components {
             email?: string | null;
             /**
              * Timezone
+             * @description IANA time zone name
              * @default null
              */
             timezone?: string | null;
@@ -667,15 +855,20 @@ export interface components {
             jobTitle: string;
             /**
              * Bio
+             * @description Omitted: kept as it is
              * @default null
              */
             bio?: string | null;
             /**
              * Expertise
+             * @description Up to 20 skills; omitted: kept as they are
              * @default null
              */
             expertise?: string[] | null;
-            /** Timezone */
+            /**
+             * Timezone
+             * @description IANA time zone name of the mentor
+             */
             timezone: string;
         };
         /** PageOut[ConnectionOut] */
@@ -703,11 +896,13 @@ export interface components {
         PageQuery: {
             /**
              * Limit
+             * @description Items per page
              * @default 20
              */
             limit?: number;
             /**
              * Cursor
+             * @description The previous page's `nextCursor`; none for the first page
              * @default null
              */
             cursor?: string | null;
@@ -717,15 +912,18 @@ export interface components {
             /**
              * Scheduledat
              * Format: date-time
+             * @description The new start, with an explicit offset
              */
             scheduledAt: string;
             /**
              * Duration
+             * @description New length in minutes; default: unchanged
              * @default null
              */
             duration?: (30 | 60 | 90) | null;
             /**
              * Reason
+             * @description Accepted but not stored
              * @default null
              */
             reason?: string | null;
@@ -861,21 +1059,25 @@ export interface components {
         SessionsQuery: {
             /**
              * Limit
+             * @description Items per page
              * @default 20
              */
             limit?: number;
             /**
              * Cursor
+             * @description The previous page's `nextCursor`; none for the first page
              * @default null
              */
             cursor?: string | null;
             /**
              * Role
+             * @description Only the sessions where you are this side; default: both
              * @default null
              */
             role?: ("mentor" | "student") | null;
             /**
              * Tab
+             * @description upcoming: SCHEDULED and not yet ended, soonest first; past: ended or settled, newest first; cancelled: newest first; default: all, oldest first
              * @default null
              */
             tab?: ("upcoming" | "past" | "cancelled") | null;
@@ -954,12 +1156,16 @@ export interface components {
             /** End */
             end: string;
         };
-        /** @description RFC 9457 problem details */
+        /** @description RFC 9457 problem details. `code` is the machine-readable reason; `errors` lists the offending input fields of a 400. */
         Problem: {
+            /** @description `urn:careerforge:problem:` and the code */
             type: string;
+            /** @description The status's reason phrase */
             title: string;
             status: number;
+            /** @description What went wrong, for people */
             detail: string;
+            /** @description What went wrong, for programs */
             code: string;
             errors?: {
                 field: string;
@@ -995,76 +1201,20 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
         };
@@ -1087,76 +1237,56 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1183,76 +1313,104 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `CONFLICT`: the record kept changing under three attempts in a row; retry
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1275,76 +1433,72 @@ export interface operations {
                     "application/json": components["schemas"]["MentorOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: you have no mentor profile yet
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1371,76 +1525,120 @@ export interface operations {
                     "application/json": components["schemas"]["MentorOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: your user record names a mentor profile that no longer exists
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `CONFLICT`: the record kept changing under three attempts in a row; retry
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "CONFLICT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1448,7 +1646,9 @@ export interface operations {
     list_mentors: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; none for the first page */
                 cursor?: string | null;
             };
             header?: never;
@@ -1466,76 +1666,54 @@ export interface operations {
                     "application/json": components["schemas"]["PageOut_MentorOut_"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: a query parameter is unknown, repeated or breaks its schema, or the cursor is not one this listing issued
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1545,6 +1723,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A mentor profile's `id` (not its user's id). Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 mentor_id: string;
             };
             cookie?: never;
@@ -1560,76 +1739,54 @@ export interface operations {
                     "application/json": components["schemas"]["MentorOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no mentor profile has this id
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1637,8 +1794,11 @@ export interface operations {
     list_connections: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; none for the first page */
                 cursor?: string | null;
+                /** @description Only the connections where you are this side; default: both */
                 role?: ("mentor" | "student") | null;
             };
             header?: never;
@@ -1656,76 +1816,72 @@ export interface operations {
                     "application/json": components["schemas"]["PageOut_ConnectionOut_"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: a query parameter is unknown, repeated or breaks its schema, or the cursor is not one this listing issued
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1743,7 +1899,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1752,76 +1908,121 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             *     - `CANNOT_CONNECT_TO_SELF`: the mentor profile is your own
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR" | "CANNOT_CONNECT_TO_SELF";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no mentor profile has this `mentorId`
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `CONNECTION_EXISTS`: you already have a PENDING or ACCEPTED connection with this mentor
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "CONNECTION_EXISTS";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1831,6 +2032,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A connection's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 connection_id: string;
             };
             cookie?: never;
@@ -1846,76 +2048,72 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such connection, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -1925,6 +2123,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A connection's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 connection_id: string;
             };
             cookie?: never;
@@ -1940,76 +2139,104 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `FORBIDDEN`: you are the connection's student: only the mentor may accept it
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such connection, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the connection is not PENDING, or its status changed at the same moment
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2019,6 +2246,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A connection's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 connection_id: string;
             };
             cookie?: never;
@@ -2034,76 +2262,104 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `FORBIDDEN`: you are the connection's student: only the mentor may decline it
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such connection, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the connection is not PENDING, or its status changed at the same moment
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2113,6 +2369,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A connection's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 connection_id: string;
             };
             cookie?: never;
@@ -2128,76 +2385,88 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such connection, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the connection is not PENDING or ACCEPTED, or its status changed at the same moment
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2224,76 +2493,105 @@ export interface operations {
                     "application/json": components["schemas"]["AvailabilityOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             *     - `VALIDATION_ERROR`: windows of one day overlap, a window does not start before it ends, or a date has two overrides (`errors[]` points at each, e.g. `weekly.3`)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `FORBIDDEN`: you have no mentor profile (create one with `PUT /api/v1/mentors/me`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2301,12 +2599,16 @@ export interface operations {
     get_availability: {
         parameters: {
             query?: {
+                /** @description First date; default: today in the zone */
                 from?: string | null;
+                /** @description Last date; default: `from` + 6 days; at most 62 */
                 to?: string | null;
+                /** @description IANA zone the dates are read in; default: the mentor's */
                 timezone?: string | null;
             };
             header?: never;
             path: {
+                /** @description A mentor profile's `id` (not its user's id). Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 mentor_id: string;
             };
             cookie?: never;
@@ -2322,76 +2624,71 @@ export interface operations {
                     "application/json": components["schemas"]["AvailabilitySlotsOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: a query parameter is unknown, repeated or breaks its schema, or the cursor is not one this listing issued
+             *     - `VALIDATION_ERROR`: `to` is before `from`, or the range is over 62 days
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no mentor profile has this id
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2400,6 +2697,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Makes the request safe to retry: the same key and body within 24 hours return the first answer and change nothing. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2411,85 +2709,153 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             *     - `VALIDATION_ERROR`: a header breaks its pattern
+             *     - `VALIDATION_ERROR`: `scheduledAt` is not in the future, inside the mentor's minimum notice, more than 180 days ahead, or not on the half-hour grid of the mentor's local time
+             *     - `OUTSIDE_AVAILABILITY`: some of the session lies outside the mentor's availability (or they have none)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR" | "OUTSIDE_AVAILABILITY";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `NOT_CONNECTED`: your connection with the mentor is not ACCEPTED (or it is your own profile)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_CONNECTED";
+                    };
                 };
             };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no mentor profile has this `mentorId`
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `SLOT_UNAVAILABLE`: the mentor (with their buffer) or the student already has a session at that time
+             *     - `IDEMPOTENCY_KEY_REUSED`: this `Idempotency-Key` was used in the last 24 hours with a different body
+             *     - `DUPLICATE_REQUEST`: a concurrent request with this `Idempotency-Key` committed first and its answer could not be read back; retry to get it
+             *     - `CONFLICT`: the booking could not be saved for another reason; retry
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SLOT_UNAVAILABLE" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_REQUEST" | "CONFLICT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2497,9 +2863,13 @@ export interface operations {
     my_sessions: {
         parameters: {
             query?: {
+                /** @description Items per page */
                 limit?: number;
+                /** @description The previous page's `nextCursor`; none for the first page */
                 cursor?: string | null;
+                /** @description Only the sessions where you are this side; default: both */
                 role?: ("mentor" | "student") | null;
+                /** @description upcoming: SCHEDULED and not yet ended, soonest first; past: ended or settled, newest first; cancelled: newest first; default: all, oldest first */
                 tab?: ("upcoming" | "past" | "cancelled") | null;
             };
             header?: never;
@@ -2517,76 +2887,72 @@ export interface operations {
                     "application/json": components["schemas"]["PageOut_SessionOut_"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: a query parameter is unknown, repeated or breaks its schema, or the cursor is not one this listing issued
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2596,6 +2962,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A session's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 session_id: string;
             };
             cookie?: never;
@@ -2611,76 +2978,72 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such session, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2690,6 +3053,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A session's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 session_id: string;
             };
             cookie?: never;
@@ -2705,76 +3069,89 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such session, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the session is not SCHEDULED any more, or it changed at the same moment
+             *     - `JOIN_WINDOW_CLOSED`: it is earlier than 15 minutes before the start, or the scheduled end has passed
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE" | "JOIN_WINDOW_CLOSED";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2784,6 +3161,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A session's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 session_id: string;
             };
             cookie?: never;
@@ -2803,76 +3181,122 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such session, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the session is not SCHEDULED any more, or it changed at the same moment
+             *     - `CANCELLATION_WINDOW_CLOSED`: the session starts in less than 2 hours
+             *     - `CONFLICT`: the change could not be saved for another reason; retry
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE" | "CANCELLATION_WINDOW_CLOSED" | "CONFLICT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2882,6 +3306,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A session's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 session_id: string;
             };
             cookie?: never;
@@ -2901,76 +3326,142 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             *     - `VALIDATION_ERROR`: `scheduledAt` is not in the future, inside the mentor's minimum notice, more than 180 days ahead, or not on the half-hour grid of the mentor's local time
+             *     - `OUTSIDE_AVAILABILITY`: some of the session lies outside the mentor's availability (or they have none)
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR" | "OUTSIDE_AVAILABILITY";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `NOT_CONNECTED`: your connection with the mentor is no longer ACCEPTED
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_CONNECTED";
+                    };
                 };
             };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such session, or you are neither its mentor nor its student
+             *     - `NOT_FOUND`: the session's mentor profile no longer exists
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the session is not SCHEDULED any more, or it changed at the same moment
+             *     - `CANCELLATION_WINDOW_CLOSED`: the session starts in less than 2 hours
+             *     - `SLOT_UNAVAILABLE`: the mentor (with their buffer) or the student already has a session at that time
+             *     - `CONFLICT`: the change could not be saved for another reason; retry
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE" | "CANCELLATION_WINDOW_CLOSED" | "SLOT_UNAVAILABLE" | "CONFLICT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -2980,6 +3471,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A session's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
                 session_id: string;
             };
             cookie?: never;
@@ -2999,76 +3491,138 @@ export interface operations {
                     "application/json": components["schemas"]["SessionOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is not JSON, has an unknown member, or breaks its schema
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
             401: {
                 headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
                 };
             };
-            /** @description Not allowed for this caller */
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `FORBIDDEN`: you are the session's student: only the mentor completes it
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "FORBIDDEN";
+                    };
                 };
             };
-            /** @description Unknown, or not disclosed to this caller */
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such session, or you are neither its mentor nor its student
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
                 };
             };
-            /** @description Conflicts with the current state */
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the session is not SCHEDULED, or it has not started yet
+             *     - `CONFLICT`: the change could not be saved for another reason; retry
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE" | "CONFLICT";
+                    };
                 };
             };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             *     - `SERVICE_UNAVAILABLE`: the mentor's statistics kept changing under three attempts in a row
+             */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
                 };
             };
         };
@@ -3091,76 +3645,146 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing, malformed, expired or badly signed token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
-            503: {
+        };
+    };
+    api_reference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `DOCS_VIEWER_NOT_INSTALLED`: Swagger UI's files were never copied into this server.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "DOCS_VIEWER_NOT_INSTALLED";
+                    };
+                };
+            };
+        };
+    };
+    api_reference_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript; charset=utf-8": string;
+                };
+            };
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such resource (an unknown or malformed id)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `DOCS_VIEWER_NOT_INSTALLED`: Swagger UI's files were never copied into this server.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "DOCS_VIEWER_NOT_INSTALLED";
+                    };
                 };
             };
         };
@@ -3187,76 +3811,52 @@ export interface operations {
                     "application/json": components["schemas"]["LocalTokenOut"];
                 };
             };
-            /** @description Malformed or invalid input (the offending fields are listed) */
+            /**
+             * @description Bad Request. Codes:
+             *
+             *     - `VALIDATION_ERROR`: the body is missing, not JSON, has an unknown member, or a member breaks its schema
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_ERROR";
+                    };
                 };
             };
-            /** @description Missing, malformed, expired or badly signed token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed for this caller */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown, or not disclosed to this caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body over 64 KiB */
+            /**
+             * @description Request Entity Too Large. Codes:
+             *
+             *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
+             */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
                 };
             };
-            /** @description Body is not application/json */
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database keeps throttling; retry after Retry-After seconds */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
                 };
             };
         };
