@@ -361,6 +361,10 @@ def _die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
+# A snapshot of a day of use takes well under a second; a child past this is stuck.
+CHILD_SECONDS = 120
+
+
 class Persister:
     """Snapshots of ``engine`` in ``path``: forked while serving, synchronous at the end."""
 
@@ -439,6 +443,10 @@ class Persister:
             for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
                 signal.signal(sig, signal.SIG_DFL)
             _die_with_parent()
+            # The server forks while its connection threads wait on the engine's
+            # lock; should the child still hang on a lock one of them held, the
+            # alarm ends it, the parent records a failed snapshot and forks again.
+            signal.alarm(CHILD_SECONDS)
             self.after_fork()
             write(self.engine, self.path)
             code = 0
