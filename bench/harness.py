@@ -16,11 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any
 
 from botocore import xform_name
 
-T = TypeVar("T")
 SECRET = "bench-secret-of-at-least-thirty-two-bytes"
 TABLE = "careerforge-bench"
 REGION = "us-east-1"
@@ -280,7 +279,7 @@ class App:
 # --- timing ---------------------------------------------------------------------------
 
 
-def timed(action: Callable[[], T]) -> tuple[int, T]:
+def timed[T](action: Callable[[], T]) -> tuple[int, T]:
     began = time.perf_counter_ns()
     out = action()
     return time.perf_counter_ns() - began, out

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any
 
 SERVICE = "careerforge-sessions"
 _HANDLER_NAME = f"{SERVICE}-json"
@@ -77,10 +77,7 @@ def request_scope(request_id: str | None, user_id: str | None) -> Iterator[None]
         _scope.reset(token)
 
 
-R = TypeVar("R")
-
-
-def access(method: str, path: str, handle: Callable[[], R]) -> R:
+def access[R](method: str, path: str, handle: Callable[[], R]) -> R:
     """Run ``handle`` and log one line for the request: route, status, time."""
     started = time.perf_counter()
     response = handle()

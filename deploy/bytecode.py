@@ -42,7 +42,7 @@ ELF_MAGIC = b"\x7fELF"
 
 
 def runtimes(template: dict[str, Any]) -> set[str]:
-    """The Python runtimes of the template's functions, e.g. ``{"python3.11"}``."""
+    """The Python runtimes of the template's functions, e.g. ``{"python3.13"}``."""
     return {
         resource["Properties"]["Runtime"]
         for resource in template.get("Resources", {}).values()

@@ -28,11 +28,10 @@ from chalicelib.domain.errors import DomainError, FieldError, NotFound, Validati
 from chalicelib.logs import access, request_scope
 
 MAX_BODY_BYTES = 64 * 1024
-M = TypeVar("M", bound=BaseModel)
 View = Callable[..., BaseModel | Response]
 
 
-def parse_body(request: Request, model: type[M], *, optional: bool = False) -> M:
+def parse_body[M: BaseModel](request: Request, model: type[M], *, optional: bool = False) -> M:
     """The request's JSON body as ``model``.
 
     Chalice answers a media type other than JSON with 415 before the view
@@ -55,7 +54,7 @@ def parse_body(request: Request, model: type[M], *, optional: bool = False) -> M
         raise _validation_failed(exc, "body") from exc
 
 
-def parse_query(request: Request, model: type[M]) -> M:
+def parse_query[M: BaseModel](request: Request, model: type[M]) -> M:
     """The query string as ``model`` (each parameter at most once)."""
     params = request.query_params
     if params is None:

@@ -19,15 +19,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 TOKEN_FIELD = "ClientRequestToken"
 WINDOW_SECONDS = 600.0
 # Entries also leave after WINDOW_SECONDS; this only bounds memory under a
 # burst no real client produces (DynamoDB has no such cap, so it errs large).
 CAPACITY = 100_000
-
-T = TypeVar("T")
 
 
 class TokenReused(Exception):
@@ -51,13 +49,13 @@ def request_digest(params: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class _Entry(NamedTuple, Generic[T]):
+class _Entry[T](NamedTuple):
     at: float
     digest: str
     result: T
 
 
-class TokenLedger(Generic[T]):
+class TokenLedger[T]:
     """Successful requests by token, for ``window`` seconds of ``clock``.
 
     ``clock`` must not go backwards (``time.monotonic``): entries are kept in
