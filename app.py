@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 
 # A cold start allocates ~100,000 long-lived objects (botocore, pydantic, this
 # app), and the cyclic collector would scan them over and over as they pile up:
@@ -17,7 +16,9 @@ from chalicelib.api import auth, docs_page, openapi, views
 from chalicelib.api.http import LazyModule, Routes, problem_middleware
 from chalicelib.config import require_safe_auth, settings
 
-# A deployed stage that could accept locally minted tokens does not start at all.
+# A stage that could accept tokens it should not (a shared secret outside the
+# local and test stages, the local stage inside Lambda, a deployed stage without
+# an issuer and audience or client id) does not start at all.
 require_safe_auth(settings())
 
 app = Chalice(app_name="careerforge-sessions")
@@ -30,9 +31,9 @@ def jwt_auth(auth_request: AuthRequest) -> AuthResponse:
 
 
 # CORS is route metadata that API Gateway needs at deployment, so it is the one
-# setting read when the app is imported.
+# setting read when the app is imported (locally: the web client's origin only).
 cors = CORSConfig(
-    allow_origin=os.environ.get("CORS_ALLOW_ORIGIN", "*"),
+    allow_origin=settings().cors_origin,
     allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
     max_age=600,
 )
@@ -59,6 +60,8 @@ routes.add("GET", CONNECTION, connections.get_connection)
 routes.add("PUT", f"{CONNECTION}/accept", connections.accept_connection)
 routes.add("PUT", f"{CONNECTION}/decline", connections.decline_connection)
 routes.add("PUT", f"{CONNECTION}/remove", connections.remove_connection)
+routes.add("PUT", f"{CONNECTION}/block", connections.block_connection)
+routes.add("PUT", f"{CONNECTION}/unblock", connections.unblock_connection)
 routes.add("POST", f"{V1}/sessions/availability", availability.set_availability)
 routes.add(
     "GET", f"{V1}/sessions/availability/{{mentor_id}}", availability.get_availability, public=True

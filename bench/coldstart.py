@@ -85,6 +85,8 @@ def _env(db_url: str, table: str, pycache: Path | None) -> dict[str, str]:
         {
             "STAGE": "prod",
             "AUTH_JWKS_URL": "https://idp.example.com/.well-known/jwks.json",
+            "AUTH_ISSUER": "https://idp.example.com",
+            "AUTH_AUDIENCE": "bench-client",
             "TABLE_NAME": table,
             "DYNAMODB_ENDPOINT_URL": db_url,
             "CURSOR_SECRET": "bench-cursor-secret",

@@ -15,7 +15,14 @@ DEFAULT_TABLE = "careerforge-local"
 DEFAULT_JITSI = "https://meet.jit.si"
 DEFAULT_DYNAMODB_PORT = "8001"
 DEPLOYED_STAGES = frozenset({"dev", "prod"})
+# The only stages that may verify HS256 tokens with a shared secret: a
+# developer's machine and the test suite. Every other stage, named or not, is
+# treated as deployed.
+SHARED_SECRET_STAGES = frozenset({"local", "test"})
 LOCAL_JWT_SECRET = "local-dev-secret"
+DEFAULT_WEB_PORT = "5173"
+# Cognito's token_use claim: ID tokens carry `aud`, access tokens `client_id`.
+TOKEN_USES = frozenset({"id", "access"})
 
 
 class Settings(Struct, frozen=True):
@@ -33,6 +40,11 @@ class Settings(Struct, frozen=True):
     cors_origin: str
     stage: str
     jitsi: JitsiSigning | None = None
+    # Cognito access tokens have no `aud`: the app client is their `client_id`.
+    client_id: str | None = None
+    token_use: str | None = None
+    # Set by the Lambda runtime: the process is in AWS, whatever STAGE says.
+    in_lambda: bool = False
     local_clock_file: str | None = None
     # What one request may spend on DynamoDB, retries included (API Gateway stops at 29 s).
     request_budget_seconds: float = 8.0
@@ -74,16 +86,25 @@ class UnsafeConfiguration(RuntimeError):
 
 
 def require_safe_auth(cfg: Settings) -> None:
-    """Refuse to start a deployed stage that could accept locally minted tokens.
+    """Refuse to start a stage that could accept tokens it should not.
 
-    Only the ``local`` stage (and the test suite's own stage) may verify HS256
-    tokens with a shared secret; ``dev`` and ``prod`` verify a real identity
-    provider's keys from ``AUTH_JWKS_URL``.
+    Only the ``local`` stage and the test suite's ``test`` stage may verify
+    HS256 tokens with a shared secret, and never inside Lambda (a missing
+    ``STAGE`` means ``local``, which must not happen there). Every other stage
+    verifies a real identity provider's keys from an ``https`` ``AUTH_JWKS_URL``
+    and accepts only tokens of that issuer made for this app: ``AUTH_ISSUER``,
+    and ``AUTH_AUDIENCE`` (ID tokens) or ``AUTH_CLIENT_ID`` with
+    ``AUTH_TOKEN_USE=access`` (Cognito access tokens, which have no ``aud``).
 
     Raises:
-        UnsafeConfiguration: a deployed stage with a shared secret or without a JWKS.
+        UnsafeConfiguration: the first thing that makes the configuration unsafe.
     """
-    if cfg.stage not in DEPLOYED_STAGES:
+    if cfg.stage in SHARED_SECRET_STAGES:
+        if cfg.in_lambda:
+            raise UnsafeConfiguration(
+                f"stage {cfg.stage!r} is for a developer's machine only, not Lambda "
+                "(AWS_LAMBDA_FUNCTION_NAME is set): set STAGE to the deployed stage"
+            )
         return
     if cfg.jwt_secret:
         raise UnsafeConfiguration(
@@ -92,6 +113,36 @@ def require_safe_auth(cfg: Settings) -> None:
         )
     if not cfg.jwks_url:
         raise UnsafeConfiguration(f"stage {cfg.stage!r} needs AUTH_JWKS_URL")
+    if urlsplit(cfg.jwks_url).scheme != "https":
+        raise UnsafeConfiguration(f"stage {cfg.stage!r} needs an https AUTH_JWKS_URL")
+    if not cfg.issuer:
+        raise UnsafeConfiguration(f"stage {cfg.stage!r} needs AUTH_ISSUER")
+    _require_token_binding(cfg)
+
+
+def _require_token_binding(cfg: Settings) -> None:
+    """Tokens must be bound to this app: any other app client of the pool is refused."""
+    if cfg.token_use is not None and cfg.token_use not in TOKEN_USES:
+        raise UnsafeConfiguration("AUTH_TOKEN_USE must be 'id' or 'access'")
+    if cfg.client_id and cfg.token_use != "access":
+        raise UnsafeConfiguration(
+            "AUTH_CLIENT_ID checks access tokens: it needs AUTH_TOKEN_USE=access"
+        )
+    if cfg.token_use == "access" and not cfg.client_id:
+        raise UnsafeConfiguration("AUTH_TOKEN_USE=access needs AUTH_CLIENT_ID")
+    if cfg.token_use == "id" and not cfg.audience:
+        raise UnsafeConfiguration("AUTH_TOKEN_USE=id needs AUTH_AUDIENCE")
+    if not (cfg.audience or cfg.client_id):
+        raise UnsafeConfiguration(
+            f"stage {cfg.stage!r} needs AUTH_AUDIENCE (ID tokens) or AUTH_CLIENT_ID with "
+            "AUTH_TOKEN_USE=access (access tokens): without one, a token issued to any "
+            "app client of the identity provider would be accepted"
+        )
+
+
+def shared_secret_allowed(cfg: Settings) -> bool:
+    """Whether HS256 tokens signed with ``AUTH_JWT_SECRET`` may be verified at all."""
+    return cfg.stage in SHARED_SECRET_STAGES and not cfg.in_lambda and bool(cfg.jwt_secret)
 
 
 def cursor_secret() -> str:
@@ -138,18 +189,33 @@ def settings() -> Settings:
         jwks_url=_opt("AUTH_JWKS_URL"),
         issuer=_opt("AUTH_ISSUER"),
         audience=_opt("AUTH_AUDIENCE"),
+        client_id=_opt("AUTH_CLIENT_ID"),
+        token_use=_opt("AUTH_TOKEN_USE"),
+        in_lambda=_opt("AWS_LAMBDA_FUNCTION_NAME") is not None,
         jitsi_base_url=jitsi_base,
         jitsi=_jitsi(jitsi_base),
         # Cursors are signed so a tampered one is refused; the key must be the
         # same on every Lambda instance, hence configuration, not randomness.
         # A deployed stage has no fallback (see cursor_secret()).
         cursor_secret=_opt("CURSOR_SECRET") or jwt_secret or "",
-        cors_origin=_opt("CORS_ALLOW_ORIGIN") or "*",
+        cors_origin=_opt("CORS_ALLOW_ORIGIN") or _default_cors_origin(local),
         stage=stage,
         # A developer's time machine: only the local stage ever reads it.
         local_clock_file=_opt("LOCAL_CLOCK_FILE") if local else None,
         request_budget_seconds=_budget(_opt("REQUEST_BUDGET_SECONDS")),
     )
+
+
+def _default_cors_origin(local: bool) -> str:
+    """The origin browsers may call the API from when ``CORS_ALLOW_ORIGIN`` is unset.
+
+    Locally, ``POST /api/v1/dev/token`` mints tokens for anyone who asks, so a
+    wildcard would let any page a developer visits read one; only the local
+    web client's origin may (and it proxies ``/api/``, so it needs no CORS).
+    """
+    if local:
+        return f"http://127.0.0.1:{_opt('WEB_PORT') or DEFAULT_WEB_PORT}"
+    return "*"
 
 
 def _budget(value: str | None) -> float:

@@ -12,8 +12,8 @@ from chalicelib.domain.people import ProfileChange
 from chalicelib.services import Context, connections, people, sessions
 from chalicelib.store import Store
 
-MENTOR = Identity("demo-mentor", "Maya Mentor", "maya.mentor@example.com")
-STUDENT = Identity("demo-student", "Sam Student", "sam.student@example.com")
+MENTOR = Identity("demo-mentor", "Maya Mentor", "maya.mentor@example.com", email_verified=True)
+STUDENT = Identity("demo-student", "Sam Student", "sam.student@example.com", email_verified=True)
 MENTOR_PROFILE_ID = "demo-mentor-profile"
 CONNECTION_ID = "demo-connection"
 

@@ -2,7 +2,10 @@
 
 It adds what Chalice does not make: the DynamoDB table (from the one
 definition in ``chalicelib.store.schema``), a least-privilege policy per
-function, and gateway responses that answer 401/403 as problem+json.
+function, the cursor-signing key (given to the API handler only), gateway
+responses that answer 401/403/429 and authorizer failures as problem+json, and
+metering: stage and per-route throttling and a WAF rate limit per client IP,
+with the limits of each stage in :data:`STAGE_LIMITS`.
 ``python -m deploy.template STAGE > build/merge-STAGE.json``.
 
 Chalice merges dicts deeply but replaces lists, so every ``Policies`` and
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +57,67 @@ FUNCTIONS = {
 }
 
 
+# Only the API handler pages (cursors are made and read by the list routes); the
+# authorizer and the jobs never see the key.
+CURSOR_SECRET_FUNCTIONS = ("APIHandler",)
+WEB_ACL = "ApiWebAcl"
+WEB_ACL_ASSOCIATION = "ApiWebAclAssociation"
+
+V1 = "/api/v1"
+# The routes anyone can call without a token (cheap to flood), and the one
+# authenticated write that reaches another person (a connection request).
+PUBLIC_READS = (
+    ("GET", f"{V1}/mentors"),
+    ("GET", f"{V1}/mentors/{{mentor_id}}"),
+    ("GET", f"{V1}/sessions/availability/{{mentor_id}}"),
+)
+CONNECTION_REQUESTS = (("POST", f"{V1}/connections"),)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much traffic a stage admits; API Gateway answers 429 beyond it.
+
+    Rates are steady requests per second (token bucket), bursts the bucket's
+    size; both are for the whole stage, across all clients. ``per_ip_5min`` is
+    the WAF's limit on one client IP over any 5 minutes (blocked with a 429).
+    """
+
+    rate: float = 100.0
+    burst: int = 200
+    public_read_rate: float = 20.0
+    public_read_burst: int = 40
+    connection_rate: float = 2.0
+    connection_burst: int = 5
+    per_ip_5min: int = 1000
+
+
+# The one place to change a stage's limits; a stage not named here gets Limits().
+STAGE_LIMITS: dict[str, Limits] = {
+    "dev": Limits(
+        rate=20.0,
+        burst=40,
+        public_read_rate=5.0,
+        public_read_burst=10,
+        connection_rate=1.0,
+        connection_burst=2,
+        per_ip_5min=500,
+    ),
+    "prod": Limits(),
+}
+
+
+def limits_of(stage: str) -> Limits:
+    return STAGE_LIMITS.get(stage, Limits())
+
+
+def _chalice_config() -> dict[str, Any]:
+    config: dict[str, Any] = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return config
+
+
 def stage_environment(stage: str) -> dict[str, str]:
-    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-    env: dict[str, str] = config["stages"][stage].get("environment_variables", {})
+    env: dict[str, str] = _chalice_config()["stages"][stage].get("environment_variables", {})
     return env
 
 
@@ -123,20 +185,156 @@ def cursor_secret_resource(stage: str) -> dict[str, Any]:
     }
 
 
-def _gateway_response(kind: str, status: int, code: str, detail: str) -> dict[str, Any]:
+def _gateway_response(
+    kind: str, status: int, code: str, detail: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     body = json.dumps(problem_body(status, code, detail))
+    parameters = {"gatewayresponse.header.Content-Type": "'application/problem+json'"}
+    for name, value in (headers or {}).items():
+        parameters[f"gatewayresponse.header.{name}"] = f"'{value}'"
     return {
         "Type": "AWS::ApiGateway::GatewayResponse",
         "Properties": {
             "RestApiId": {"Ref": "RestAPI"},
             "ResponseType": kind,
             "StatusCode": str(status),
-            "ResponseParameters": {
-                "gatewayresponse.header.Content-Type": "'application/problem+json'"
-            },
+            "ResponseParameters": parameters,
             "ResponseTemplates": {"application/json": body},
         },
     }
+
+
+def gateway_responses() -> dict[str, Any]:
+    """The gateway's own answers, as problem+json like the API's."""
+    return {
+        "UnauthorizedResponse": _gateway_response(
+            "UNAUTHORIZED", 401, "UNAUTHORIZED", "A valid bearer token is required."
+        ),
+        "MissingTokenResponse": _gateway_response(
+            "MISSING_AUTHENTICATION_TOKEN", 404, "NOT_FOUND", "No such resource."
+        ),
+        "AccessDeniedResponse": _gateway_response(
+            "ACCESS_DENIED", 403, "FORBIDDEN", "Access denied."
+        ),
+        # The authorizer answers every bad token with a 401 itself; these are
+        # left for the authorizer Lambda failing (a timeout, its own throttling)
+        # or being misconfigured, which a retry may outlast: a 503, not a bare 500.
+        "AuthorizerFailureResponse": _gateway_response(
+            "AUTHORIZER_FAILURE",
+            503,
+            "SERVICE_UNAVAILABLE",
+            "Sign-in could not be checked just now; try again.",
+            {"Retry-After": "1"},
+        ),
+        "AuthorizerConfigurationErrorResponse": _gateway_response(
+            "AUTHORIZER_CONFIGURATION_ERROR",
+            503,
+            "SERVICE_UNAVAILABLE",
+            "Sign-in could not be checked just now; try again.",
+            {"Retry-After": "1"},
+        ),
+        "ThrottledResponse": _gateway_response(
+            "THROTTLED",
+            429,
+            "TOO_MANY_REQUESTS",
+            "Too many requests; slow down and try again.",
+            {"Retry-After": "1"},
+        ),
+    }
+
+
+def _method_path(path: str) -> str:
+    """A resource path as API Gateway's MethodSettings spell it (``/`` as ``~1``)."""
+    return "/" + path.replace("/", "~1")
+
+
+def method_settings(limits: Limits) -> list[dict[str, Any]]:
+    """Throttling for the whole stage, then tighter limits on the routes cheapest to abuse."""
+
+    def setting(method: str, path: str, rate: float, burst: int) -> dict[str, Any]:
+        return {
+            "HttpMethod": method,
+            "ResourcePath": path,
+            "ThrottlingRateLimit": rate,
+            "ThrottlingBurstLimit": burst,
+        }
+
+    settings = [setting("*", "/*", limits.rate, limits.burst)]
+    for method, path in PUBLIC_READS:
+        settings.append(
+            setting(method, _method_path(path), limits.public_read_rate, limits.public_read_burst)
+        )
+    for method, path in CONNECTION_REQUESTS:
+        settings.append(
+            setting(method, _method_path(path), limits.connection_rate, limits.connection_burst)
+        )
+    return settings
+
+
+def _visibility(metric: str) -> dict[str, Any]:
+    return {
+        "CloudWatchMetricsEnabled": True,
+        "MetricName": metric,
+        "SampledRequestsEnabled": True,
+    }
+
+
+def web_acl_resources(stage: str, limits: Limits) -> dict[str, Any]:
+    """A regional WAF in front of the API stage: one client IP, at most N requests per 5 minutes."""
+    metric = f"{APP}-{stage}"
+    too_many = json.dumps(
+        problem_body(429, "TOO_MANY_REQUESTS", "Too many requests from this address; slow down.")
+    )
+    acl = {
+        "Type": "AWS::WAFv2::WebACL",
+        "Properties": {
+            "Name": f"{APP}-{stage}",
+            "Scope": "REGIONAL",
+            "Description": f"{APP} {stage}: rate limit per client IP",
+            "DefaultAction": {"Allow": {}},
+            "CustomResponseBodies": {
+                "TooManyRequests": {"ContentType": "APPLICATION_JSON", "Content": too_many}
+            },
+            "Rules": [
+                {
+                    "Name": "RatePerIp",
+                    "Priority": 0,
+                    "Action": {
+                        "Block": {
+                            "CustomResponse": {
+                                "ResponseCode": 429,
+                                "CustomResponseBodyKey": "TooManyRequests",
+                                "ResponseHeaders": [{"Name": "Retry-After", "Value": "300"}],
+                            }
+                        }
+                    },
+                    "Statement": {
+                        "RateBasedStatement": {
+                            "Limit": limits.per_ip_5min,
+                            "EvaluationWindowSec": 300,
+                            "AggregateKeyType": "IP",
+                        }
+                    },
+                    "VisibilityConfig": _visibility(f"{metric}-rate-per-ip"),
+                }
+            ],
+            "VisibilityConfig": _visibility(metric),
+        },
+    }
+    # ${RestAPI.Stage} is SAM's reference to the stage it creates, so the
+    # association also waits for the stage to exist.
+    stage_arn = (
+        "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/"
+        "${RestAPI.Stage}"
+    )
+    association = {
+        "Type": "AWS::WAFv2::WebACLAssociation",
+        "Properties": {
+            "ResourceArn": {"Fn::Sub": stage_arn},
+            "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]},
+        },
+    }
+    return {WEB_ACL: acl, WEB_ACL_ASSOCIATION: association}
 
 
 def merge_template(stage: str) -> dict[str, Any]:
@@ -151,17 +349,16 @@ def merge_template(stage: str) -> dict[str, Any]:
     cursor_secret = {"Fn::Sub": "{{resolve:secretsmanager:${" + CURSOR_SECRET + "}:SecretString}}"}
     for role, function in FUNCTIONS.items():
         resources[role] = _policy(role, stage)
-        variables = {"TABLE_NAME": {"Ref": TABLE}, "CURSOR_SECRET": cursor_secret}
+        variables: dict[str, Any] = {"TABLE_NAME": {"Ref": TABLE}}
+        if function in CURSOR_SECRET_FUNCTIONS:
+            variables["CURSOR_SECRET"] = cursor_secret
         resources[function] = {"Properties": {"Environment": {"Variables": variables}}}
-    resources["UnauthorizedResponse"] = _gateway_response(
-        "UNAUTHORIZED", 401, "UNAUTHORIZED", "A valid bearer token is required."
-    )
-    resources["MissingTokenResponse"] = _gateway_response(
-        "MISSING_AUTHENTICATION_TOKEN", 404, "NOT_FOUND", "No such resource."
-    )
-    resources["AccessDeniedResponse"] = _gateway_response(
-        "ACCESS_DENIED", 403, "FORBIDDEN", "Access denied."
-    )
+    resources.update(gateway_responses())
+    limits = limits_of(stage)
+    # Chalice merges this into its AWS::Serverless::Api; MethodSettings is a
+    # whole list, so it carries the stage-wide limits as well as the routes'.
+    resources["RestAPI"] = {"Properties": {"MethodSettings": method_settings(limits)}}
+    resources.update(web_acl_resources(stage, limits))
     return {
         "Resources": resources,
         "Outputs": {"TableName": {"Value": {"Ref": TABLE}}},

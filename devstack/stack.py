@@ -180,6 +180,10 @@ class LocalStack:
                 "LOCAL_CLOCK_FILE": str(self.clock_file),
             }
         )
+        if self.web_port is not None:
+            # The local API mints tokens for anyone who asks (POST /api/v1/dev/token), so
+            # no other page may read its answers; the web client is same-origin anyway.
+            env.setdefault("CORS_ALLOW_ORIGIN", f"http://{HOST}:{self.web_port}")
         env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         env.setdefault("AWS_ACCESS_KEY_ID", "local")
         env.setdefault("AWS_SECRET_ACCESS_KEY", "local")

@@ -15,6 +15,10 @@ from chalicelib.config import settings
 from chalicelib.domain.identity import Identity
 from chalicelib.logs import logger
 
+# The authorizer context key carrying the token's email_verified claim as
+# "true" or "false" (chalicelib.api.resources.caller decides what it means).
+EMAIL_VERIFIED = "email_verified"
+
 
 def bearer_token(header: str | None) -> str:
     from chalicelib.api.tokens import InvalidToken
@@ -31,14 +35,20 @@ def authorize(auth_request: AuthRequest) -> AuthResponse:
     """The built-in authorizer: allow a verified caller, refuse everyone else with 401."""
     # Token verification (PyJWT, cryptography) is imported only by the
     # authorizer, so the API's own Lambda never pays for it at cold start.
-    from chalicelib.api.tokens import InvalidToken, verify
+    from chalicelib.api.tokens import InvalidToken, authenticate
 
     try:
-        identity = verify(bearer_token(auth_request.token), settings())
+        verified = authenticate(bearer_token(auth_request.token), settings())
     except InvalidToken as exc:
         logger.info("token refused", extra={"reason": str(exc)})
         raise _unauthorized() from exc
-    context = {"name": identity.name or "", "email": identity.email or ""}
+    identity = verified.identity
+    context = {
+        "name": identity.name or "",
+        "email": identity.email or "",
+        # API Gateway passes context values to the handler as strings.
+        EMAIL_VERIFIED: "true" if verified.email_verified else "false",
+    }
     return AuthResponse(routes=["*"], principal_id=identity.user_id, context=context)
 
 

@@ -10,8 +10,8 @@ the classes of the route it serves.
 from __future__ import annotations
 
 import os
-from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 # pydantic looks for plugins by reading the metadata of every installed
 # distribution when the first model is built: milliseconds of each cold start,
@@ -20,6 +20,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,7 +29,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from chalicelib.domain.clock import iso_z
+from chalicelib.domain.clock import CALENDAR, in_calendar, iso_z
+from chalicelib.domain.text import describe, unsafe_in_name, unsafe_in_text
 from chalicelib.domain.zones import is_iana_zone
 
 
@@ -38,11 +40,61 @@ def _iana(name: str) -> str:
     return name
 
 
+def _plain(text: str) -> str:
+    # Names and titles reach the other person and the video call: nothing that
+    # can reverse, hide or break the text around it (see chalicelib.domain.text).
+    bad = unsafe_in_name(text)
+    if bad is not None:
+        raise ValueError(f"must not contain control or format characters ({describe(bad)})")
+    return text
+
+
+def _free(text: str) -> str:
+    bad = unsafe_in_text(text)
+    if bad is not None:
+        raise ValueError(
+            f"must not contain control characters other than tab and line breaks, "
+            f"or bidi controls ({describe(bad)})"
+        )
+    return text
+
+
+def _calendar_date(day: date) -> date:
+    if not in_calendar(day):
+        raise ValueError(f"must be a date from {CALENDAR}")
+    return day
+
+
+def _calendar_time(moment: datetime) -> datetime:
+    # The wall-clock date is checked, so that no conversion to UTC can overflow.
+    if not in_calendar(moment):
+        raise ValueError(f"must be a time from {CALENDAR}")
+    return moment
+
+
 TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_iana)]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(_plain),
+]
+# Letters, marks, digits, punctuation, symbols and spaces; no Cc/Cf characters.
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_plain),
+]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Skill = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+    AfterValidator(_plain),
+]
+# A message or notes: also tabs and line breaks, and ZWJ/ZWNJ (emoji, some scripts).
+FreeText = AfterValidator(_free)
+# Dates and times any request may name: 2000-01-01 to 2100-12-31 (wall clock).
+CalendarDate = Annotated[date, AfterValidator(_calendar_date)]
+CalendarTime = Annotated[AwareDatetime, AfterValidator(_calendar_time)]
 UtcDateTime = Annotated[datetime, PlainSerializer(iso_z, return_type=str)]
 
 
@@ -112,12 +164,9 @@ class LocalTokenOut(ResponseModel):
 class ConnectionStudent(ResponseModel):
     id: str
     name: str
-    email: str | None
+    email: str | None = Field(description="Only a verified email; else null")
 
 
-T = TypeVar("T", bound=BaseModel)
-
-
-class PageOut(ResponseModel, Generic[T]):
+class PageOut[T: BaseModel](ResponseModel):
     items: list[T]
     next_cursor: str | None

@@ -100,11 +100,18 @@ these claims.
 - **Local stage:** HS256 tokens signed with `AUTH_JWT_SECRET`. `POST
   /api/v1/dev/token` (a route only the local stage has) returns one for any
   user id, and so does `python -m chalicelib.admin token USER_ID`.
-- **dev and prod:** RS256 or ES256 tokens of an identity provider (for example
-  a Cognito user pool), verified with the keys at `AUTH_JWKS_URL`.
+- **dev and prod:** tokens of an identity provider (for example a Cognito user
+  pool), verified with the keys at `AUTH_JWKS_URL`, in the algorithm each key's
+  type fixes (RSA: RS256, EC P-256: ES256); they must come from the stage's
+  issuer and be made for this app (`aud`, or Cognito's `client_id` and
+  `token_use`).
 
 An expired, badly signed or otherwise invalid token is a 401 problem
-(`UNAUTHORIZED`, with `WWW-Authenticate`). A request with no `Authorization`
+(`UNAUTHORIZED`, with `WWW-Authenticate`), and so is one whose header names an
+algorithm other than its key's, one for another app client, or one signed
+with a key the provider has since removed from its JWKS. Deployed stages
+throttle requests (the public reads and connection requests more tightly) and
+answer 429 `TOO_MANY_REQUESTS` beyond their limits. A request with no `Authorization`
 header at all is refused by the gateway itself, before this API runs.
 
 ## Conventions

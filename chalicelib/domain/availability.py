@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from msgspec import Struct
 
+from chalicelib.domain.clock import CALENDAR, in_calendar
 from chalicelib.domain.errors import FieldError, OutsideAvailability, ValidationFailed
 from chalicelib.domain.zones import is_iana_zone, zone
 
@@ -168,7 +169,9 @@ def _override_errors(overrides: Sequence[DateOverride]) -> list[FieldError]:
         errors.append(FieldError("dateOverrides", f"at most {_MAX_DATE_OVERRIDES} overrides"))
     seen: set[date] = set()
     for i, override in enumerate(overrides):
-        if override.date in seen:
+        if not in_calendar(override.date):
+            errors.append(FieldError(f"dateOverrides.{i}.date", f"must be a date from {CALENDAR}"))
+        elif override.date in seen:
             errors.append(FieldError(f"dateOverrides.{i}.date", "another override has this date"))
         seen.add(override.date)
         problems = _window_problems(list(enumerate(override.windows)))
@@ -399,6 +402,12 @@ def check_bookable(av: Availability, start: datetime, duration_minutes: int, now
         raise ValidationFailed(
             "The session length is not bookable.",
             [FieldError("duration", "must be a positive multiple of 30 minutes, at most a day")],
+        )
+    if not in_calendar(start):
+        # Checked on the wall-clock date, before any conversion can overflow.
+        raise ValidationFailed(
+            "The session cannot start then.",
+            [FieldError("scheduledAt", f"must be a time from {CALENDAR}")],
         )
     start, now = _utc(start), _utc(now)
     problem = _timing_problem(av, start, now)

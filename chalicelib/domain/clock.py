@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 Clock = Callable[[], datetime]
+
+# The dates any request may name. Booking reaches 180 days ahead and nothing
+# is older than the service, so this window is generous, and it keeps every
+# date arithmetic (a zone's offset, a week after `from`) far from the years 1
+# and 9999 where Python's dates overflow.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+CALENDAR = f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
+
+
+def in_calendar(day: date) -> bool:
+    """Whether ``day`` (a date, or a datetime's own wall-clock date) lies in the calendar."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return FIRST_DATE <= day <= LAST_DATE
 
 
 def system_clock() -> datetime:

@@ -17,15 +17,21 @@ class ConnectionStatus(StrEnum):
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
     REMOVED = "REMOVED"
+    # The mentor blocked the student: no new request from them until the mentor unblocks.
+    BLOCKED = "BLOCKED"
 
 
 LIVE_STATUSES = frozenset({ConnectionStatus.PENDING, ConnectionStatus.ACCEPTED})
+# While the pair's latest connection has one of these, the student cannot ask again.
+CLOSED_TO_REQUESTS = LIVE_STATUSES | {ConnectionStatus.BLOCKED}
 
 
 class ConnectionAction(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
     REMOVE = "remove"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
 
 
 class Connection(Struct, frozen=True):
@@ -55,6 +61,28 @@ _TRANSITIONS: dict[ConnectionAction, tuple[frozenset[ConnectionStatus], Connecti
     ConnectionAction.ACCEPT: (frozenset({ConnectionStatus.PENDING}), ConnectionStatus.ACCEPTED),
     ConnectionAction.DECLINE: (frozenset({ConnectionStatus.PENDING}), ConnectionStatus.DECLINED),
     ConnectionAction.REMOVE: (LIVE_STATUSES, ConnectionStatus.REMOVED),
+    ConnectionAction.BLOCK: (
+        frozenset(
+            {
+                ConnectionStatus.PENDING,
+                ConnectionStatus.ACCEPTED,
+                ConnectionStatus.DECLINED,
+                ConnectionStatus.REMOVED,
+            }
+        ),
+        ConnectionStatus.BLOCKED,
+    ),
+    # Unblocking ends the connection rather than restoring it: the student may ask again.
+    ConnectionAction.UNBLOCK: (frozenset({ConnectionStatus.BLOCKED}), ConnectionStatus.REMOVED),
+}
+
+
+_DONE = {
+    ConnectionAction.ACCEPT: "accepted",
+    ConnectionAction.DECLINE: "declined",
+    ConnectionAction.REMOVE: "removed",
+    ConnectionAction.BLOCK: "blocked",
+    ConnectionAction.UNBLOCK: "unblocked",
 }
 
 
@@ -79,7 +107,7 @@ def request_connection(
         mentor_job_title=mentor.job_title,
         student_id=student.id,
         student_name=student.name,
-        student_email=student.email,
+        student_email=student.shared_email,
         status=ConnectionStatus.PENDING,
         message=message or "",
         created_at=now,
@@ -100,17 +128,15 @@ def transition(
 
     Raises:
         NotFound: the caller is not a participant.
-        Forbidden: the student tried to accept or decline.
+        Forbidden: the student tried to accept, decline, block or unblock.
         InvalidState: the action is not allowed from the current status.
     """
     ensure_participant(connection, user_id)
     if action is not ConnectionAction.REMOVE and user_id != connection.mentor_user_id:
-        raise Forbidden(f"Only the mentor can {action.value} a connection request.")
+        raise Forbidden(f"Only the mentor can {action.value} a connection.")
     allowed_from, target = _TRANSITIONS[action]
     if connection.status not in allowed_from:
-        raise InvalidState(
-            f"A {connection.status.value} connection cannot be {target.value.lower()}."
-        )
+        raise InvalidState(f"A {connection.status.value} connection cannot be {_DONE[action]}.")
     return replace(connection, status=target, updated_at=now)
 
 

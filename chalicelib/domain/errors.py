@@ -59,6 +59,12 @@ class NotConnected(Forbidden):
     code = "NOT_CONNECTED"
 
 
+class ConnectionBlocked(Forbidden):
+    """The mentor blocked this student's requests."""
+
+    code = "CONNECTION_BLOCKED"
+
+
 class Conflict(DomainError):
     """The request conflicts with the current state."""
 

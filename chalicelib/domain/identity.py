@@ -6,8 +6,13 @@ from msgspec import Struct
 
 
 class Identity(Struct, frozen=True):
-    """The verified caller: ``sub`` and the optional profile claims."""
+    """The verified caller: ``sub`` and the optional profile claims.
+
+    ``email_verified``: the identity provider vouches for ``email`` (its
+    ``email_verified`` claim), or the stage trusts its own tokens (local).
+    """
 
     user_id: str
     name: str | None = None
     email: str | None = None
+    email_verified: bool = False

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from msgspec import Struct, field
 from msgspec.structs import replace
 
+from chalicelib.domain.text import clean_name, unsafe_in_name
+
 if TYPE_CHECKING:
     from chalicelib.domain.availability import Availability
 
@@ -24,6 +26,12 @@ class User(Struct, frozen=True):
     mentor_id: str | None
     created_at: datetime
     updated_at: datetime
+    email_verified: bool = False
+
+    @property
+    def shared_email(self) -> str | None:
+        """The email others may see: only a verified one, so nobody can pose as an address."""
+        return self.email if self.email_verified else None
 
 
 class MentorStats(Struct, frozen=True):
@@ -87,9 +95,23 @@ class UserChange(Struct, frozen=True):
     timezone: str | None = None
 
 
-def new_user(user_id: str, name: str | None, email: str | None, now: datetime) -> User:
-    """The record of a user seen for the first time, filled from token claims."""
-    display = (name or "").strip() or (email.split("@")[0] if email else "") or user_id
+def new_user(
+    user_id: str,
+    name: str | None,
+    email: str | None,
+    now: datetime,
+    *,
+    email_verified: bool = False,
+) -> User:
+    """The record of a user seen for the first time, filled from token claims.
+
+    A token cannot be refused for its claims, so characters a name may not
+    hold are dropped from the name claim, and an email claim holding any is
+    not taken at all.
+    """
+    if email is not None and unsafe_in_name(email) is not None:
+        email = None
+    display = clean_name(name or "").strip() or (email.split("@")[0] if email else "") or user_id
     return User(
         id=user_id,
         name=display[:200],
@@ -98,18 +120,32 @@ def new_user(user_id: str, name: str | None, email: str | None, now: datetime) -
         mentor_id=None,
         created_at=now,
         updated_at=now,
+        email_verified=email is not None and email_verified,
     )
 
 
 def apply_user_change(user: User, change: UserChange, now: datetime) -> User:
-    """The user after ``change``."""
+    """The user after ``change``; an email other than the stored one is unverified."""
+    email_changed = change.email is not None and change.email != user.email
     return replace(
         user,
         name=change.name if change.name is not None else user.name,
         email=change.email if change.email is not None else user.email,
+        email_verified=user.email_verified and not email_changed,
         timezone=change.timezone if change.timezone is not None else user.timezone,
         updated_at=now,
     )
+
+
+def with_claims(user: User, email: str | None, email_verified: bool, now: datetime) -> User | None:
+    """The user once the token's word on their stored email is taken; None if nothing changes.
+
+    A token vouches (or stops vouching) for the email it names only, never for
+    one set with ``PUT /me``.
+    """
+    if email is None or email != user.email or email_verified == user.email_verified:
+        return None
+    return replace(user, email_verified=email_verified, updated_at=now)
 
 
 def new_mentor(mentor_id: str, user: User, change: ProfileChange, now: datetime) -> Mentor:
@@ -118,7 +154,7 @@ def new_mentor(mentor_id: str, user: User, change: ProfileChange, now: datetime)
         id=mentor_id,
         user_id=user.id,
         name=user.name,
-        email=user.email,
+        email=user.shared_email,
         company=change.company,
         job_title=change.job_title,
         bio=change.bio or "",

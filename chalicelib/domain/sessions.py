@@ -194,7 +194,7 @@ def book(
             company=mentor.company,
             job_title=mentor.job_title,
         ),
-        student=StudentSummary(id=student.id, name=student.name, email=student.email),
+        student=StudentSummary(id=student.id, name=student.name, email=student.shared_email),
         scheduled_at=request.scheduled_at.astimezone(now.tzinfo),
         duration=request.duration,
         status=SessionStatus.SCHEDULED,

@@ -9,7 +9,7 @@ from chalicelib.domain.connections import Connection, ConnectionAction
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.identity import Identity
 from chalicelib.services import Context
-from chalicelib.services.people import register
+from chalicelib.services.people import refresh_claims, register
 
 
 class Role(StrEnum):
@@ -22,8 +22,7 @@ def request(ctx: Context, caller: Identity, mentor_id: str, message: str | None)
     user, mentor = ctx.store.people.get_user_and_mentor(caller.user_id, mentor_id)
     if mentor is None:
         raise NotFound("No such mentor.")
-    if user is None:
-        user = register(ctx, caller)
+    user = register(ctx, caller) if user is None else refresh_claims(ctx, caller, user)
     conn = rules.request_connection(ctx.ids(), user, mentor, message, ctx.clock())
     ctx.store.connections.add(conn)
     return conn

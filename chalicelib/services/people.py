@@ -15,18 +15,40 @@ def ensure_user(ctx: Context, caller: Identity) -> User:
     """The caller's record, created from the token's claims the first time."""
     found = ctx.store.people.get_user(caller.user_id)
     if found:
-        return found
+        return refresh_claims(ctx, caller, found)
     return register(ctx, caller)
 
 
 def register(ctx: Context, caller: Identity) -> User:
     """Create the caller's record (or return the one a concurrent request made)."""
-    user = people.new_user(caller.user_id, caller.name, caller.email, ctx.clock())
+    user = people.new_user(
+        caller.user_id,
+        caller.name,
+        caller.email,
+        ctx.clock(),
+        email_verified=caller.email_verified,
+    )
     if ctx.store.people.add_user(user):
         return user
     existing = ctx.store.people.get_user(caller.user_id)
     assert existing is not None  # the conditional put just saw it
     return existing
+
+
+def refresh_claims(ctx: Context, caller: Identity, user: User) -> User:
+    """``user`` with the token's word on their email taken (written only when it changes).
+
+    A lost race leaves the record as the other request wrote it; the next
+    call takes the claim again.
+    """
+    changed = people.with_claims(user, caller.email, caller.email_verified, ctx.clock())
+    if changed is None:
+        return user
+    try:
+        ctx.store.people.save_user(changed, user.mentor_id)
+    except Conflict:
+        return user
+    return changed
 
 
 def update_me(ctx: Context, caller: Identity, change: UserChange) -> User:

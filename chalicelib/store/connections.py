@@ -8,14 +8,37 @@ from msgspec import Struct
 from chalicelib.config import cursor_secret
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.connections import (
-    LIVE_STATUSES,
+    CLOSED_TO_REQUESTS,
     Connection,
     ConnectionStatus,
 )
-from chalicelib.domain.errors import ConnectionExists, InvalidState
+from chalicelib.domain.errors import ConnectionBlocked, ConnectionExists, InvalidState
 from chalicelib.store import schema
-from chalicelib.store.dynamo import Db, Item, cancellation_codes, error_code, to_item, to_values
+from chalicelib.store.dynamo import (
+    Db,
+    Item,
+    cancellation_codes,
+    error_code,
+    from_item,
+    to_item,
+    to_values,
+)
 from chalicelib.store.pages import SortedQuery, read_sorted
+
+
+def _refusal(exc: ClientError) -> ConnectionExists | ConnectionBlocked:
+    """Why a request's transaction was cancelled, read from the pair lock's reason."""
+    reasons = exc.response.get("CancellationReasons") or []
+    pair = reasons[1] if len(reasons) > 1 else {}
+    held = (
+        from_item(pair["Item"])
+        if pair.get("Code") == "ConditionalCheckFailed" and pair.get("Item")
+        else {}
+    )
+    if held.get("status") == ConnectionStatus.BLOCKED.value:
+        # Says no more than that this mentor takes no request from this student.
+        return ConnectionBlocked("This mentor is not accepting connection requests from you.")
+    return ConnectionExists("You already have a pending or accepted connection with this mentor.")
 
 
 def connection_to_item(conn: Connection) -> Item:
@@ -71,13 +94,17 @@ class ConnectionStore(Struct, frozen=True):
     def add(self, conn: Connection) -> None:
         """Store a new PENDING connection.
 
-        The pair item is the lock: it can be taken only while the pair has no
-        live (PENDING or ACCEPTED) connection, so two racing requests create one.
+        The pair item is the lock: it can be taken only while the pair's latest
+        connection is neither live (PENDING or ACCEPTED) nor BLOCKED, so two
+        racing requests create one, and a block the mentor commits first holds
+        against every request after it: the check and the write are one
+        transaction.
 
         Raises:
             ConnectionExists: the pair already has a live connection.
+            ConnectionBlocked: the mentor blocked the student.
         """
-        live = sorted(s.value for s in LIVE_STATUSES)
+        closed = {f":c{n}": s.value for n, s in enumerate(sorted(CLOSED_TO_REQUESTS))}
         try:
             self.db.transact(
                 [
@@ -100,19 +127,19 @@ class ConnectionStore(Struct, frozen=True):
                                 }
                             ),
                             "ConditionExpression": (
-                                "attribute_not_exists(PK) OR NOT (#s IN (:a, :b))"
+                                f"attribute_not_exists(PK) OR NOT (#s IN ({', '.join(closed)}))"
                             ),
                             "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": to_values({":a": live[0], ":b": live[1]}),
+                            "ExpressionAttributeValues": to_values(closed),
+                            # Tells a block from a live connection without another read.
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
                 ]
             )
         except ClientError as exc:
             if error_code(exc) == "TransactionCanceledException":
-                raise ConnectionExists(
-                    "You already have a pending or accepted connection with this mentor."
-                ) from exc
+                raise _refusal(exc) from exc
             raise
 
     def change_status(self, conn: Connection, expected: frozenset[ConnectionStatus]) -> Connection:

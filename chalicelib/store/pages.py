@@ -105,9 +105,11 @@ def decode_cursor(cursor: str, scope: str, secret: str, count: int) -> list[Any]
         if not hmac.compare_digest(mac, expected):
             raise _bad_cursor()
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (ValueError, binascii.Error, UnicodeError) as exc:
+    except (ValueError, binascii.Error, UnicodeError, RecursionError) as exc:
         raise _bad_cursor() from exc
-    positions = data.get("p") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise _bad_cursor()
+    positions = data.get("p")
     if data.get("s") != scope or not isinstance(positions, list) or len(positions) != count:
         raise _bad_cursor()
     return positions

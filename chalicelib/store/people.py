@@ -33,6 +33,7 @@ def user_to_item(user: User) -> Item:
         "id": user.id,
         "name": user.name,
         "email": user.email,
+        "emailVerified": user.email_verified,
         "timezone": user.timezone,
         "mentorId": user.mentor_id,
         "createdAt": iso_z(user.created_at),
@@ -49,6 +50,8 @@ def user_from_item(item: Item) -> User:
         mentor_id=item.get("mentorId"),
         created_at=parse_iso_z(item["createdAt"]),
         updated_at=parse_iso_z(item["updatedAt"]),
+        # Users stored before the flag existed are unverified until a token vouches again.
+        email_verified=item.get("emailVerified") is True,
     )
 
 
@@ -163,7 +166,7 @@ class PeopleStore(Struct, frozen=True):
         return True
 
     def save_user(self, user: User, previous_mentor_id: str | None) -> None:
-        """Write the editable fields of ``user`` (and the mentor's copy of the name).
+        """Write the editable fields of ``user`` (and the mentor's copy of name and shared email).
 
         Raises:
             Conflict: the user became a mentor since it was read; re-read and retry.
@@ -171,6 +174,7 @@ class PeopleStore(Struct, frozen=True):
         user_fields = {
             "name": user.name,
             "email": user.email,
+            "emailVerified": user.email_verified,
             "timezone": user.timezone,
             "updatedAt": iso_z(user.updated_at),
         }
@@ -200,7 +204,9 @@ class PeopleStore(Struct, frozen=True):
                     "Update": {
                         "TableName": self.db.table,
                         "Key": to_item(schema.mentor_key(previous_mentor_id)),
-                        **set_fields({"name": user.name, "email": user.email, "GSI1SK": sort}),
+                        **set_fields(
+                            {"name": user.name, "email": user.shared_email, "GSI1SK": sort}
+                        ),
                     }
                 }
             )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 from chalice.test import Client
 from moto import mock_aws
@@ -108,10 +109,12 @@ class Api:
         json_body: Any = None,
         raw: bytes | None = None,
         headers: dict[str, str] | None = None,
+        verified: bool | None = True,
     ) -> Reply:
+        """``verified`` is the token's ``email_verified`` claim (None: no such claim)."""
         sent = dict(headers or {})
         if user is not None:
-            token = mint_token(user, f"User {user}", f"{user}@example.com", 1)
+            token = user_token(user, verified=verified)
         if token is not None:
             sent.setdefault("Authorization", f"Bearer {token}")
         body = raw if raw is not None else b""
@@ -134,6 +137,21 @@ class Api:
 
     def post(self, path: str, **kw: Any) -> Reply:
         return self.request("POST", path, **kw)
+
+
+def user_token(
+    user: str,
+    name: str | None = None,
+    email: str | None = None,
+    *,
+    verified: bool | str | None = True,
+) -> str:
+    """A test token: ``User {user}`` and ``{user}@example.com`` unless given, ``email_verified``."""
+    token = mint_token(user, name or f"User {user}", email or f"{user}@example.com", 1)
+    if verified is None:
+        return token
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return jwt.encode({**claims, "email_verified": verified}, TEST_SECRET, algorithm="HS256")
 
 
 @pytest.fixture

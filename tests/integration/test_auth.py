@@ -203,3 +203,36 @@ def test_unreachable_jwks_is_401_not_500(api: Api, monkeypatch: pytest.MonkeyPat
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     token = jwt.encode(fresh(), key, algorithm="RS256", headers={"kid": "k"})
     assert_401(api.get(ME, token=token))
+
+
+@pytest.mark.parametrize(
+    ("alg", "kid", "signer"),
+    [("ES256", "rsa-1", "ec"), ("RS256", "ec-1", "rsa")],
+)
+def test_a_header_alg_that_does_not_fit_the_key_is_401_not_500(
+    idp: Api, keys: _Keys, alg: str, kid: str, signer: str
+) -> None:
+    # The key's type decides the algorithm: naming another one in the header is a
+    # forged token, not a reason for the authorizer to fail (a 500 at will).
+    key = keys.ec if signer == "ec" else keys.rsa
+    assert_401(idp.get(ME, token=signed(key, alg, kid)))
+
+
+def test_access_tokens_need_this_apps_client_id_and_token_use(
+    idp: Api, keys: _Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cognito access tokens carry no aud: client_id names the app client they were issued to.
+    monkeypatch.delenv("AUTH_AUDIENCE")
+    monkeypatch.setenv("AUTH_CLIENT_ID", AUDIENCE)
+    monkeypatch.setenv("AUTH_TOKEN_USE", "access")
+
+    def access(**claims: Any) -> str:
+        base = {"iss": ISSUER, "token_use": "access", "client_id": AUDIENCE, **claims}
+        body = fresh(**{k: v for k, v in base.items() if v is not None})
+        return jwt.encode(body, keys.rsa, algorithm="RS256", headers={"kid": "rsa-1"})
+
+    assert idp.get(ME, token=access()).status == 200
+    assert_401(idp.get(ME, token=access(client_id="another-app-client")))
+    assert_401(idp.get(ME, token=access(client_id=None)))
+    assert_401(idp.get(ME, token=access(token_use="id")))
+    assert_401(idp.get(ME, token=signed(keys.rsa, "RS256", "rsa-1")))  # an ID token

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
 from tests.integration.conftest import Api, Calls, connect, make_mentor
 
 URL = "/api/v1/connections"
@@ -159,3 +163,96 @@ def test_round_trips_are_bounded(api: Api, calls: Calls) -> None:
     calls.reset()
     api.get(URL, user="m-1")
     assert calls.operations == ["Query", "Query"]
+
+
+# --- blocking --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["PENDING", "ACCEPTED", "DECLINED", "REMOVED"])
+def test_a_blocked_student_cannot_ask_again(api: Api, status: str) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    conn_id = api.post(URL, user="s-1", json_body={"mentorId": mentor_id}).body["id"]
+    action = {"ACCEPTED": "accept", "DECLINED": "decline", "REMOVED": "remove"}.get(status)
+    if action:
+        assert api.put(f"{URL}/{conn_id}/{action}", user="m-1").body["status"] == status
+    blocked = api.put(f"{URL}/{conn_id}/block", user="m-1")
+    assert blocked.status == 200, blocked.body
+    assert blocked.body["status"] == "BLOCKED"
+    for _ in range(2):
+        again = api.post(URL, user="s-1", json_body={"mentorId": mentor_id})
+        assert again.status == 403
+        assert again.code == "CONNECTION_BLOCKED"
+        assert "BLOCKED" not in again.body["detail"]
+    assert [c["status"] for c in api.get(URL, user="s-1").body["items"]] == ["BLOCKED"]
+    # Others are not affected.
+    assert api.post(URL, user="s-2", json_body={"mentorId": mentor_id}).status == 201
+
+
+def test_a_blocked_connection_cannot_be_booked_or_revived(api: Api) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    conn_id = connect(api, "s-1", "m-1", mentor_id)
+    assert api.put(f"{URL}/{conn_id}/block", user="m-1").status == 200
+    for action in ("accept", "decline", "remove", "block"):
+        reply = api.put(f"{URL}/{conn_id}/{action}", user="m-1")
+        assert reply.status == 409, action
+        assert reply.code == "INVALID_STATE"
+    assert api.put(f"{URL}/{conn_id}/remove", user="s-1").status == 409
+
+
+def test_only_the_mentor_blocks_and_unblocks(api: Api) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    conn_id = api.post(URL, user="s-1", json_body={"mentorId": mentor_id}).body["id"]
+    for action in ("block", "unblock"):
+        assert api.put(f"{URL}/{conn_id}/{action}", user="s-1").code == "FORBIDDEN"
+        assert api.put(f"{URL}/{conn_id}/{action}", user="x-1").status == 404
+    assert api.get(f"{URL}/{conn_id}", user="s-1").body["status"] == "PENDING"
+
+
+def test_unblock_ends_the_block_and_the_student_may_ask_again(api: Api) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    conn_id = api.post(URL, user="s-1", json_body={"mentorId": mentor_id}).body["id"]
+    assert api.put(f"{URL}/{conn_id}/unblock", user="m-1").code == "INVALID_STATE"
+    api.put(f"{URL}/{conn_id}/block", user="m-1")
+    unblocked = api.put(f"{URL}/{conn_id}/unblock", user="m-1")
+    assert unblocked.status == 200
+    assert unblocked.body["status"] == "REMOVED"
+    assert api.post(URL, user="s-1", json_body={"mentorId": mentor_id}).status == 201
+
+
+def test_an_old_connection_cannot_be_blocked_behind_a_new_one(api: Api) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    old = api.post(URL, user="s-1", json_body={"mentorId": mentor_id}).body["id"]
+    api.put(f"{URL}/{old}/decline", user="m-1")
+    new = api.post(URL, user="s-1", json_body={"mentorId": mentor_id}).body["id"]
+    assert api.put(f"{URL}/{old}/block", user="m-1").code == "INVALID_STATE"
+    assert api.put(f"{URL}/{new}/block", user="m-1").body["status"] == "BLOCKED"
+
+
+def test_the_block_holds_against_racing_requests(api: Api, atomic_moto: None) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    for n in range(3):
+        student = f"s-{n}"
+        first = api.post(URL, user=student, json_body={"mentorId": mentor_id}).body["id"]
+        api.put(f"{URL}/{first}/decline", user="m-1")
+        api.get("/api/v1/me", user=student)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            blocking = pool.submit(api.put, f"{URL}/{first}/block", user="m-1")
+            asking = [
+                pool.submit(api.post, URL, user=student, json_body={"mentorId": mentor_id})
+                for _ in range(3)
+            ]
+        block, asks = blocking.result(), [f.result() for f in asking]
+        created = [r for r in asks if r.status == 201]
+        assert len(created) <= 1
+        refused = {r.code for r in asks if r.status != 201}
+        assert refused <= {"CONNECTION_BLOCKED", "CONNECTION_EXISTS"}
+        status_of = {c["id"]: c["status"] for c in api.get(URL, user=student).body["items"]}
+        if block.status == 200:
+            # The block committed before every request that could have got through: none did.
+            assert created == []
+            assert status_of == {first: "BLOCKED"}
+        else:
+            # A request committed first, so the block aimed at a connection no longer the latest.
+            assert block.code == "INVALID_STATE"
+            assert [status_of[r.body["id"]] for r in created] == ["PENDING"]
+            assert status_of[first] == "DECLINED"

@@ -109,9 +109,5 @@ def test_security_bodies_and_problems(doc: dict[str, Any]) -> None:
 def test_the_web_client_types_come_from_this_document(doc: dict[str, Any]) -> None:
     committed = json.loads((ROOT / "frontend" / "src" / "api" / "openapi.json").read_text())
     assert committed == doc, (
-        "frontend/src/api/openapi.json is stale; refresh it and the types: "
-        '.venv/bin/python -c "import json; from app import routes; '
-        "from chalicelib.api.openapi import document; "
-        'print(json.dumps(document(routes.specs), indent=2))" > frontend/src/api/openapi.json'
-        " && (cd frontend && npm run gen:api)"
+        "frontend/src/api/openapi.json is stale; refresh it and the types: make api-docs"
     )

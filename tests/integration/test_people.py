@@ -25,6 +25,7 @@ def test_me_is_created_from_the_token_claims_on_first_sight(api: Api) -> None:
         "id": "u-1",
         "name": "User u-1",
         "email": "u-1@example.com",
+        "emailVerified": True,
         "timezone": "UTC",
         "mentorId": None,
     }

@@ -43,7 +43,7 @@ def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]
 def test_the_committed_reference_is_what_the_document_renders(doc: dict[str, Any]) -> None:
     committed = (ROOT / "docs" / "API.md").read_text(encoding="utf-8")
     assert committed == reference.render(doc), (
-        "docs/API.md is stale; regenerate it with: .venv/bin/python -m chalicelib.api.reference"
+        "docs/API.md is stale; regenerate it with: make api-docs"
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -766,3 +766,28 @@ def test_an_hour_is_bookable_exactly_when_both_halves_are_slots(
         else:
             with pytest.raises(OutsideAvailability):
                 check_bookable(av, slot, 60, now)
+
+
+# --- the calendar's edges ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+        datetime(9999, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(1999, 12, 31, 23, 30, tzinfo=UTC),
+        datetime(2101, 1, 1, tzinfo=UTC),
+    ],
+)
+def test_check_bookable_refuses_times_outside_the_calendar(start: datetime) -> None:
+    av = daily("UTC", w("00:00", "24:00"))
+    assert refusal(av, start) == "must be a time from 2000-01-01 to 2100-12-31"
+
+
+@pytest.mark.parametrize("day", [date.min, date.max, date(1999, 12, 31), date(2101, 1, 1)])
+def test_override_dates_outside_the_calendar_are_refused(day: date) -> None:
+    av = Availability("UTC", (), date_overrides=(DateOverride(day, ()),))
+    with pytest.raises(ValidationFailed) as err:
+        validate(av)
+    assert fields(err) == ["dateOverrides.0.date"]

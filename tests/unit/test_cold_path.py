@@ -32,6 +32,7 @@ HEAVY = ("boto3", "s3transfer", "aws_lambda_powertools", "jwt", "cryptography")
 
 def _probe() -> dict[str, object]:
     env = {**os.environ, "STAGE": "prod", "AUTH_JWKS_URL": "https://idp.example/jwks.json"}
+    env.update({"AUTH_ISSUER": "https://idp.example", "AUTH_AUDIENCE": "web-client"})
     env.pop("AUTH_JWT_SECRET", None)
     done = subprocess.run(
         [sys.executable, "-c", _PROBE % ((*HEAVY, "chalicelib"),)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from msgspec.structs import replace
 
 from chalicelib.domain.connections import (
     ConnectionAction,
@@ -71,10 +72,8 @@ def test_strangers_do_not_learn_the_connection_exists() -> None:
 
 @pytest.mark.parametrize("status", [ConnectionStatus.DECLINED, ConnectionStatus.REMOVED])
 def test_finished_connections_cannot_move(status: ConnectionStatus) -> None:
-    from msgspec.structs import replace
-
     conn = replace(request_connection("c", STUDENT, MENTOR, None, NOW), status=status)
-    for action in ConnectionAction:
+    for action in set(ConnectionAction) - {ConnectionAction.BLOCK}:
         with pytest.raises(InvalidState):
             transition(conn, action, "m", NOW)
 
@@ -86,3 +85,40 @@ def test_accepted_cannot_be_accepted_again_but_can_be_removed() -> None:
     with pytest.raises(InvalidState):
         transition(conn, ConnectionAction.ACCEPT, "m", NOW)
     assert ConnectionStatus.ACCEPTED in allowed_from(ConnectionAction.REMOVE)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        ConnectionStatus.PENDING,
+        ConnectionStatus.ACCEPTED,
+        ConnectionStatus.DECLINED,
+        ConnectionStatus.REMOVED,
+    ],
+)
+def test_the_mentor_blocks_from_any_status_but_blocked(status: ConnectionStatus) -> None:
+    conn = replace(request_connection("c", STUDENT, MENTOR, None, NOW), status=status)
+    with pytest.raises(Forbidden):
+        transition(conn, ConnectionAction.BLOCK, "s", NOW)
+    blocked = transition(conn, ConnectionAction.BLOCK, "m", NOW)
+    assert blocked.status is ConnectionStatus.BLOCKED
+    assert status in allowed_from(ConnectionAction.BLOCK)
+
+
+def test_a_blocked_connection_only_unblocks_and_then_is_removed() -> None:
+    conn = replace(
+        request_connection("c", STUDENT, MENTOR, None, NOW), status=ConnectionStatus.BLOCKED
+    )
+    for action in set(ConnectionAction) - {ConnectionAction.UNBLOCK}:
+        with pytest.raises(InvalidState):
+            transition(conn, action, "m", NOW)
+    with pytest.raises(Forbidden):
+        transition(conn, ConnectionAction.UNBLOCK, "s", NOW)
+    assert transition(conn, ConnectionAction.UNBLOCK, "m", NOW).status is ConnectionStatus.REMOVED
+
+
+def test_a_request_copies_only_a_verified_email() -> None:
+    unverified = new_user("s2", "Sam", "sam@example.com", NOW)
+    assert request_connection("c", unverified, MENTOR, None, NOW).student_email is None
+    verified = new_user("s3", "Sam", "sam@example.com", NOW, email_verified=True)
+    assert request_connection("c", verified, MENTOR, None, NOW).student_email == "sam@example.com"

@@ -15,10 +15,35 @@ import pytest
 from chalicelib.config import UnsafeConfiguration, cursor_secret, require_safe_auth, settings
 from chalicelib.store.schema import table_definition
 from deploy.bytecode import NEVER_IMPORTED, add_bytecode, pyc_name, unchecked_pyc
-from deploy.template import TABLE_ACTIONS, merge_template
+from deploy.template import STAGE_LIMITS, TABLE_ACTIONS, Limits, limits_of, merge_template
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGED = ROOT / "build" / "package" / "sam.json"
+FUNCTIONS = ("APIHandler", "FinalizeSessions", "RecalculateMentorStats", "JwtAuth")
+# What a deployed stage needs to start: an https JWKS, its issuer, and this app's client.
+DEPLOYED_AUTH = {
+    "AUTH_JWKS_URL": "https://idp.example/jwks.json",
+    "AUTH_ISSUER": "https://idp.example",
+    "AUTH_AUDIENCE": "web-client",
+    "AUTH_TOKEN_USE": "id",
+}
+AUTH_SETTINGS = (
+    "AUTH_JWT_SECRET",
+    "AUTH_JWKS_URL",
+    "AUTH_ISSUER",
+    "AUTH_AUDIENCE",
+    "AUTH_CLIENT_ID",
+    "AUTH_TOKEN_USE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "CORS_ALLOW_ORIGIN",
+)
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any auth setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in AUTH_SETTINGS and k != "STAGE"}
+    return {**env, **extra}
+
 
 # DynamoDB client operations, and the kinds of transaction actions, to the IAM actions they need.
 CALLS = {
@@ -104,25 +129,152 @@ def test_the_packaged_template_has_the_lambdas_schedules_and_table() -> None:
         "FinalizeSessions": "rate(15 minutes)",
         "RecalculateMentorStats": "cron(30 3 * * ? *)",
     }
-    for function in ("APIHandler", "FinalizeSessions", "RecalculateMentorStats", "JwtAuth"):
+    for function in FUNCTIONS:
         env = resources[function]["Properties"]["Environment"]["Variables"]
         assert env["TABLE_NAME"] == {"Ref": "SessionsTable"}
         assert env["STAGE"] == "prod"
         assert "AUTH_JWT_SECRET" not in env
+        assert env["AUTH_ISSUER"]
+        assert env["AUTH_AUDIENCE"]
+        assert env["AUTH_TOKEN_USE"] == "id"
     assert resources["UnauthorizedResponse"]["Properties"]["StatusCode"] == "401"
 
 
-def test_every_function_gets_the_generated_cursor_secret() -> None:
+@pytest.mark.parametrize("kind", ["AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR"])
+def test_an_authorizer_failure_is_answered_as_problem_json(kind: str) -> None:
+    responses = [
+        r["Properties"]
+        for r in _packaged()["Resources"].values()
+        if r["Type"] == "AWS::ApiGateway::GatewayResponse"
+    ]
+    (found,) = [r for r in responses if r["ResponseType"] == kind]
+    assert found["StatusCode"] == "503"  # not the gateway's bare 500
+    params = found["ResponseParameters"]
+    assert params["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+    assert params["gatewayresponse.header.Retry-After"] == "'1'"
+    body = json.loads(found["ResponseTemplates"]["application/json"])
+    assert body["code"] == "SERVICE_UNAVAILABLE"
+    assert body["status"] == 503
+
+
+def test_throttled_requests_are_answered_as_problem_json() -> None:
+    found = _packaged()["Resources"]["ThrottledResponse"]["Properties"]
+    assert (found["ResponseType"], found["StatusCode"]) == ("THROTTLED", "429")
+    assert json.loads(found["ResponseTemplates"]["application/json"])["code"] == (
+        "TOO_MANY_REQUESTS"
+    )
+
+
+# --- metering: throttling and the WAF ------------------------------------------
+
+METERED_ROUTES = {
+    ("GET", "/api/v1/mentors"): "public",
+    ("GET", "/api/v1/mentors/{mentor_id}"): "public",
+    ("GET", "/api/v1/sessions/availability/{mentor_id}"): "public",
+    ("POST", "/api/v1/connections"): "connection",
+}
+
+
+def _method_settings() -> dict[tuple[str, str], dict[str, Any]]:
+    api = _packaged()["Resources"]["RestAPI"]["Properties"]
+    # API Gateway spells a resource path's slashes "~1" after the leading one.
+    return {
+        (m["HttpMethod"], m["ResourcePath"][1:].replace("~1", "/") or "/"): m
+        for m in api["MethodSettings"]
+    }
+
+
+def test_the_stage_is_throttled_as_a_whole() -> None:
+    limits = limits_of("prod")
+    stage_wide = _method_settings()[("*", "*")]
+    assert stage_wide["ThrottlingRateLimit"] == limits.rate > 0
+    assert stage_wide["ThrottlingBurstLimit"] == limits.burst > 0
+
+
+def test_public_reads_and_connection_requests_have_tighter_limits() -> None:
+    limits = limits_of("prod")
+    settings_by_route = _method_settings()
+    paths = _packaged()["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    for (method, path), kind in METERED_ROUTES.items():
+        assert method.lower() in paths[path]  # a route the API really has
+        found = settings_by_route[(method, path)]
+        rate, burst = (
+            (limits.public_read_rate, limits.public_read_burst)
+            if kind == "public"
+            else (limits.connection_rate, limits.connection_burst)
+        )
+        assert (found["ThrottlingRateLimit"], found["ThrottlingBurstLimit"]) == (rate, burst)
+        assert rate < limits.rate
+        assert burst < limits.burst
+    assert len(settings_by_route) == len(METERED_ROUTES) + 1
+
+
+def test_a_waf_limits_each_client_ip_and_guards_the_api_stage() -> None:
+    resources = _packaged()["Resources"]
+    acls = [r for r in resources.values() if r["Type"] == "AWS::WAFv2::WebACL"]
+    assert len(acls) == 1
+    acl = acls[0]["Properties"]
+    assert acl["Scope"] == "REGIONAL"
+    assert acl["DefaultAction"] == {"Allow": {}}
+    (rule,) = acl["Rules"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP"
+    assert rate["Limit"] == limits_of("prod").per_ip_5min
+    assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    body_key = rule["Action"]["Block"]["CustomResponse"]["CustomResponseBodyKey"]
+    assert json.loads(acl["CustomResponseBodies"][body_key]["Content"])["status"] == 429
+    (association,) = [
+        r["Properties"] for r in resources.values() if r["Type"] == "AWS::WAFv2::WebACLAssociation"
+    ]
+    name = next(k for k, r in resources.items() if r["Type"] == "AWS::WAFv2::WebACL")
+    assert association["WebACLArn"] == {"Fn::GetAtt": [name, "Arn"]}
+    arn = association["ResourceArn"]["Fn::Sub"]
+    assert arn.endswith("/restapis/${RestAPI}/stages/${RestAPI.Stage}")
+
+
+def test_each_stage_takes_its_limits_from_one_table() -> None:
+    assert set(STAGE_LIMITS) == {"dev", "prod"}
+    assert limits_of("anything-else") == Limits()
+    dev, prod = merge_template("dev")["Resources"], merge_template("prod")["Resources"]
+    dev_rate = dev["RestAPI"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"]
+    prod_rate = prod["RestAPI"]["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"]
+    assert (dev_rate, prod_rate) == (STAGE_LIMITS["dev"].rate, STAGE_LIMITS["prod"].rate)
+    waf = dev["ApiWebAcl"]["Properties"]["Rules"][0]["Statement"]["RateBasedStatement"]
+    assert waf["Limit"] == STAGE_LIMITS["dev"].per_ip_5min
+
+
+def test_only_the_api_handler_gets_the_generated_cursor_secret() -> None:
     resources = _packaged()["Resources"]
     secret = resources["CursorSecret"]
     assert secret["Type"] == "AWS::SecretsManager::Secret"
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
     assert secret["DeletionPolicy"] == "Retain"  # a new key would void every cursor out there
-    for function in ("APIHandler", "FinalizeSessions", "RecalculateMentorStats", "JwtAuth"):
-        env = resources[function]["Properties"]["Environment"]["Variables"]
-        assert env["CURSOR_SECRET"] == {
-            "Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
-        }
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["CURSOR_SECRET"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+    }
+    # The authorizer and the jobs never page: a leak of theirs must not leak the key.
+    for function in ("FinalizeSessions", "RecalculateMentorStats", "JwtAuth"):
+        assert "CURSOR_SECRET" not in resources[function]["Properties"]["Environment"]["Variables"]
+
+
+def test_the_jobs_and_the_authorizer_never_read_the_cursor_secret() -> None:
+    # What they import, from a cold interpreter: nothing that signs or reads cursors.
+    script = (
+        "import sys, app\n"
+        "import chalicelib.jobs, chalicelib.jobs.finalize, chalicelib.jobs.mentor_stats\n"
+        "import chalicelib.api.tokens, chalicelib.api.auth\n"
+        "print(sorted(m for m in sys.modules if 'cursor' in m))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_clean_env(STAGE="prod", **DEPLOYED_AUTH),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_deployed_stage_signs_cursors_with_its_own_key_or_not_at_all(
@@ -250,35 +402,117 @@ def test_what_gets_no_bytecode_is_never_imported() -> None:
 @pytest.mark.parametrize(
     ("env", "problem"),
     [
-        ({"STAGE": "prod", "AUTH_JWT_SECRET": "s", "AUTH_JWKS_URL": "https://idp/jwks"}, "SECRET"),
+        ({"STAGE": "prod", "AUTH_JWT_SECRET": "s", **DEPLOYED_AUTH}, "SECRET"),
         ({"STAGE": "dev", "AUTH_JWKS_URL": ""}, "JWKS_URL"),
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_JWKS_URL": "http://idp/jwks"}, "https"),
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_ISSUER": ""}, "AUTH_ISSUER"),
+        # Without an audience or client id, any app client of the pool would do.
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_AUDIENCE": "", "AUTH_TOKEN_USE": ""}, "AUDIENCE"),
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_AUDIENCE": ""}, "AUTH_AUDIENCE"),
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_CLIENT_ID": "c"}, "AUTH_TOKEN_USE=access"),
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_TOKEN_USE": "access"}, "AUTH_CLIENT_ID"),
+        ({"STAGE": "prod", **DEPLOYED_AUTH, "AUTH_TOKEN_USE": "refresh"}, "'id' or 'access'"),
+        # HS256 only in the local and test stages, and never inside Lambda.
+        ({"STAGE": "staging", "AUTH_JWT_SECRET": "s", **DEPLOYED_AUTH}, "SECRET"),
+        ({"STAGE": "staging"}, "JWKS_URL"),
+        ({"AWS_LAMBDA_FUNCTION_NAME": "careerforge-sessions-prod"}, "Lambda"),
+        ({"STAGE": "local", "AWS_LAMBDA_FUNCTION_NAME": "f"}, "Lambda"),
+        ({"STAGE": "test", "AWS_LAMBDA_FUNCTION_NAME": "f", "AUTH_JWT_SECRET": "s"}, "Lambda"),
     ],
 )
-def test_deployed_stages_refuse_shared_secrets_and_need_a_jwks(
+def test_unsafe_auth_configurations_refuse_to_start(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], problem: str
 ) -> None:
-    monkeypatch.delenv("AUTH_JWT_SECRET", raising=False)
+    for name in (*AUTH_SETTINGS, "STAGE"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(UnsafeConfiguration, match=problem):
         require_safe_auth(settings())
 
 
-def test_prod_with_a_jwks_is_fine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AUTH_JWT_SECRET", raising=False)
+@pytest.mark.parametrize(
+    "env",
+    [
+        DEPLOYED_AUTH,
+        {**DEPLOYED_AUTH, "AUTH_TOKEN_USE": ""},  # OIDC ID tokens without Cognito's token_use
+        {
+            **DEPLOYED_AUTH,
+            "AUTH_AUDIENCE": "",
+            "AUTH_CLIENT_ID": "web-client",
+            "AUTH_TOKEN_USE": "access",
+        },
+    ],
+)
+def test_prod_with_a_jwks_issuer_and_client_is_fine(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    for name in AUTH_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STAGE", "prod")
-    monkeypatch.setenv("AUTH_JWKS_URL", "https://idp.example/jwks.json")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    require_safe_auth(settings())
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_shipped_stage_configs_bind_tokens_to_the_app(
+    monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for name in (*AUTH_SETTINGS, "STAGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in config["stages"][stage]["environment_variables"].items():
+        monkeypatch.setenv(name, value)
     require_safe_auth(settings())
 
 
 def test_the_app_refuses_to_start_in_prod_with_the_local_secret() -> None:
-    env = {**os.environ, "STAGE": "prod", "AUTH_JWT_SECRET": "local-dev-secret"}
-    env["AUTH_JWKS_URL"] = "https://idp.example/jwks.json"
+    env = _clean_env(STAGE="prod", AUTH_JWT_SECRET="local-dev-secret", **DEPLOYED_AUTH)
     done = subprocess.run(
         [sys.executable, "-c", "import app"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert done.returncode != 0
     assert "must not have AUTH_JWT_SECRET" in done.stderr
+
+
+def test_the_app_refuses_to_run_as_local_inside_lambda() -> None:
+    # A function deployed without STAGE would otherwise be the local stage: the
+    # public demo secret and the token route.
+    env = _clean_env(AWS_LAMBDA_FUNCTION_NAME="careerforge-sessions-prod-APIHandler")
+    done = subprocess.run(
+        [sys.executable, "-c", "import app"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "not Lambda" in done.stderr
+
+
+def test_locally_only_the_web_client_origin_may_read_answers() -> None:
+    script = "import app; print(app.cors.allow_origin)"
+
+    def origin(**env: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=_clean_env(**env),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert origin() == "http://127.0.0.1:5173"
+    assert origin(STAGE="local", WEB_PORT="5199") == "http://127.0.0.1:5199"
+    assert origin(CORS_ALLOW_ORIGIN="http://localhost:5173") == "http://localhost:5173"
+    prod = {"STAGE": "prod", **DEPLOYED_AUTH, "CORS_ALLOW_ORIGIN": "https://app.example"}
+    assert origin(**prod) == "https://app.example"
+
+
+def test_make_run_pins_the_api_origin_to_its_web_client() -> None:
+    from devstack.stack import LocalStack
+
+    env = LocalStack(api_port=8010, db_port=8011, web_port=5180).child_env()
+    assert env["CORS_ALLOW_ORIGIN"] == "http://127.0.0.1:5180"
 
 
 def test_prod_cannot_mint_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,9 +526,8 @@ def test_prod_cannot_mint_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_only_the_local_stage_has_a_token_route() -> None:
     script = "import app; print(sorted(app.app.routes))"
-    prod = {**os.environ, "STAGE": "prod", "AUTH_JWKS_URL": "https://idp.example/jwks.json"}
-    prod.pop("AUTH_JWT_SECRET", None)
-    local = {**os.environ, "STAGE": "local"}
+    prod = _clean_env(STAGE="prod", **DEPLOYED_AUTH)
+    local = _clean_env(STAGE="local")
     routes = {
         name: subprocess.run(
             [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True

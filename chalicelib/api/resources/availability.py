@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints
 from chalicelib.api.auth import caller
 from chalicelib.api.http import endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
+    CalendarDate,
     QueryModel,
     RequestModel,
     ResponseModel,
@@ -24,6 +25,7 @@ from chalicelib.domain.availability import (
     from_document,
     to_document,
 )
+from chalicelib.domain.clock import CALENDAR
 from chalicelib.domain.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.services import sessions
 
@@ -43,7 +45,7 @@ class WeeklyWindowIn(RequestModel):
 
 
 class DateOverrideIn(RequestModel):
-    date: date
+    date: CalendarDate = Field(description=f"A local date from {CALENDAR}")
     windows: Annotated[
         list[WindowIn], Field(max_length=48, description="Replaces the weekday's; [] is a day off")
     ]
@@ -68,11 +70,15 @@ class AvailabilityIn(RequestModel):
 
 
 class AvailabilityQuery(QueryModel):
-    from_: date | None = Field(
-        default=None, alias="from", description="First date; default: today in the zone"
+    from_: CalendarDate | None = Field(
+        default=None,
+        alias="from",
+        description=f"First date ({CALENDAR}); default: today in the zone",
     )
-    to: date | None = Field(
-        default=None, description=f"Last date; default: `from` + 6 days; at most {MAX_RANGE_DAYS}"
+    to: CalendarDate | None = Field(
+        default=None,
+        description=f"Last date ({CALENDAR}); default: `from` + 6 days; at most "
+        f"{MAX_RANGE_DAYS} days",
     )
     timezone: TimeZoneName | None = Field(
         default=None, description="IANA zone the dates are read in; default: the mentor's"

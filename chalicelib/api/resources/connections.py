@@ -1,4 +1,4 @@
-"""Mentorship connections: request, list, read, accept, decline, remove."""
+"""Mentorship connections: request, list, read, accept, decline, remove, block, unblock."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.api.auth import caller
 from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     ConnectionStudent,
+    FreeText,
     Id,
     PageOut,
     PageQuery,
@@ -17,9 +17,11 @@ from chalicelib.api.models import (
     ResponseModel,
     UtcDateTime,
 )
+from chalicelib.api.resources import caller
 from chalicelib.api.views import Views
 from chalicelib.domain.connections import Connection, ConnectionAction
 from chalicelib.domain.errors import (
+    ConnectionBlocked,
     ConnectionExists,
     Forbidden,
     InvalidRequest,
@@ -31,8 +33,10 @@ from chalicelib.services import connections
 
 class ConnectionIn(RequestModel):
     mentor_id: Id = Field(description="The mentor profile's `id`")
-    message: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
-        default=None, description="A note to the mentor"
+    message: Annotated[str, StringConstraints(max_length=1000), FreeText] | None = Field(
+        default=None,
+        description="A note to the mentor (no control characters but tab and line breaks, "
+        "no bidi controls)",
     )
 
 
@@ -54,7 +58,7 @@ class ConnectionOut(ResponseModel):
     id: str
     mentor_id: str
     student_id: str
-    status: Literal["PENDING", "ACCEPTED", "DECLINED", "REMOVED"]
+    status: Literal["PENDING", "ACCEPTED", "DECLINED", "REMOVED", "BLOCKED"]
     message: str
     created_at: UtcDateTime
     updated_at: UtcDateTime
@@ -93,6 +97,7 @@ NOT_YOURS = fails(NotFound, "no such connection, or you are neither its mentor n
         fails(
             ConnectionExists, "you already have a PENDING or ACCEPTED connection with this mentor"
         ),
+        fails(ConnectionBlocked, "the mentor does not accept connection requests from you"),
     ),
     request_example={
         "mentorId": "demo-mentor-profile",
@@ -105,8 +110,9 @@ def create_connection(v: Views) -> ConnectionOut:
 
     You become the connection's student; it starts PENDING until the mentor
     accepts or declines it. One live (PENDING or ACCEPTED) connection per
-    mentor and student: after a decline or removal you may ask again.
-    Booking a session needs an ACCEPTED connection.
+    mentor and student: after a decline or removal you may ask again, unless
+    the mentor blocked you (`CONNECTION_BLOCKED`). Booking a session needs an
+    ACCEPTED connection.
     """
     body = parse_body(v.request, ConnectionIn)
     return connection_out(
@@ -200,6 +206,50 @@ def remove_connection(v: Views, connection_id: str) -> ConnectionOut:
     or rescheduled in it afterwards; sessions already booked are kept.
     """
     return _act(v, connection_id, ConnectionAction.REMOVE)
+
+
+@endpoint(
+    response=ConnectionOut,
+    errors=(
+        NOT_YOURS,
+        fails(Forbidden, "you are the connection's student: only the mentor may block it"),
+        fails(
+            InvalidState,
+            "the connection is already BLOCKED, a newer connection of the pair exists, or its "
+            "status changed at the same moment",
+        ),
+    ),
+    response_example={**CONNECTION_EXAMPLE, "status": "BLOCKED"},
+)
+def block_connection(v: Views, connection_id: str) -> ConnectionOut:
+    """Block the student of a connection.
+
+    The mentor only, from PENDING, ACCEPTED, DECLINED or REMOVED, on the
+    pair's latest connection. The connection ends (no new session can be
+    booked in it; sessions already booked are kept) and the student's new
+    requests to you are refused with 403 `CONNECTION_BLOCKED` until you
+    unblock. The block and every request are decided in one transaction on
+    the pair, so no request slips in after the block.
+    """
+    return _act(v, connection_id, ConnectionAction.BLOCK)
+
+
+@endpoint(
+    response=ConnectionOut,
+    errors=(
+        NOT_YOURS,
+        fails(Forbidden, "you are the connection's student: only the mentor may unblock it"),
+        fails(InvalidState, "the connection is not BLOCKED, or its status changed meanwhile"),
+    ),
+    response_example={**CONNECTION_EXAMPLE, "status": "REMOVED"},
+)
+def unblock_connection(v: Views, connection_id: str) -> ConnectionOut:
+    """Lift a block.
+
+    The mentor only, while the connection is BLOCKED. It becomes REMOVED, and
+    the student may ask for a connection again.
+    """
+    return _act(v, connection_id, ConnectionAction.UNBLOCK)
 
 
 def connection_out(conn: Connection) -> ConnectionOut:

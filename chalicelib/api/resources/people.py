@@ -6,10 +6,10 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from chalicelib.api.auth import caller
 from chalicelib.api.http import endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     Email,
+    FreeText,
     Name,
     PageOut,
     PageQuery,
@@ -19,6 +19,7 @@ from chalicelib.api.models import (
     TimeZoneName,
     UtcDateTime,
 )
+from chalicelib.api.resources import caller
 from chalicelib.api.views import Views
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.people import Mentor, ProfileChange, User, UserChange
@@ -27,14 +28,18 @@ from chalicelib.services import people
 
 class MeUpdate(RequestModel):
     name: Name | None = Field(default=None, description="Display name (surrounding spaces trimmed)")
-    email: Email | None = None
+    email: Email | None = Field(
+        default=None,
+        description="Unverified unless it is the email your token vouches for; others see "
+        "only a verified email",
+    )
     timezone: TimeZoneName | None = Field(default=None, description="IANA time zone name")
 
 
 class MentorProfileIn(RequestModel):
     company: Name
     job_title: Name
-    bio: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+    bio: Annotated[str, StringConstraints(max_length=2000), FreeText] | None = Field(
         default=None, description="Omitted: kept as it is"
     )
     expertise: Annotated[list[Skill], Field(max_length=20)] | None = Field(
@@ -47,6 +52,9 @@ class UserOut(ResponseModel):
     id: str
     name: str
     email: str | None
+    email_verified: bool = Field(
+        description="Whether your identity provider vouches for `email`: only then do others see it"
+    )
     timezone: str
     mentor_id: str | None
 
@@ -79,6 +87,7 @@ USER_EXAMPLE = {
     "id": "demo-student",
     "name": "Sam Student",
     "email": "sam.student@example.com",
+    "emailVerified": True,
     "timezone": "America/New_York",
     "mentorId": None,
 }
@@ -111,8 +120,11 @@ def get_me(v: Views) -> UserOut:
     """Your user record.
 
     The first authenticated call creates it from the token's claims: `name`
-    (else the part of `email` before the `@`, else the user id), `email`, and
-    the time zone `UTC`.
+    (else the part of `email` before the `@`, else the user id; control and
+    format characters dropped), `email`, and the time zone `UTC`. The email
+    is verified when the token's `email_verified` claim is true (on the local
+    stage, always); later tokens that vouch for the same email update that.
+    Others see your email only while it is verified.
     """
     return user_out(people.ensure_user(v.ctx, caller(v.request)))
 
@@ -128,7 +140,9 @@ def put_me(v: Views) -> UserOut:
     """Change your name, email or time zone.
 
     Members left out keep their value. A name change also changes the name on
-    your mentor profile, if you have one.
+    your mentor profile, if you have one. Names refuse control and format
+    characters (bidi overrides, zero-width characters). A new email is
+    unverified: others do not see it.
     """
     body = parse_body(v.request, MeUpdate)
     change = UserChange(name=body.name, email=body.email, timezone=body.timezone)
@@ -213,6 +227,7 @@ def user_out(user: User) -> UserOut:
         id=user.id,
         name=user.name,
         email=user.email,
+        email_verified=user.email_verified,
         timezone=user.timezone,
         mentor_id=user.mentor_id,
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from chalice.app import Response
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
 from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
+    CalendarTime,
     ConnectionStudent,
+    FreeText,
     Id,
     Name,
     PageOut,
@@ -22,7 +24,7 @@ from chalicelib.api.models import (
 )
 from chalicelib.api.views import Views
 from chalicelib.domain import sessions as session_rules
-from chalicelib.domain.clock import iso_z
+from chalicelib.domain.clock import CALENDAR, iso_z
 from chalicelib.domain.errors import (
     CancellationWindowClosed,
     Conflict,
@@ -41,13 +43,14 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.sessions import BookingRequest, Role, Session, SessionType, Tab
 from chalicelib.services import sessions
 
-Text2000 = Annotated[str, StringConstraints(max_length=2000)]
+Text2000 = Annotated[str, StringConstraints(max_length=2000), FreeText]
 
 
 class BookIn(RequestModel):
     mentor_id: Id = Field(description="The mentor profile's `id`")
-    scheduled_at: AwareDatetime = Field(
-        description="The start, with an explicit offset; a free slot of the mentor"
+    scheduled_at: CalendarTime = Field(
+        description=f"The start, with an explicit offset, from {CALENDAR}; a free slot of the "
+        "mentor"
     )
     duration: Literal[30, 60, 90] = Field(description="Minutes")
     session_type: Literal["VIDEO", "VOICE", "IN_PERSON"] = Field(
@@ -61,16 +64,18 @@ class BookIn(RequestModel):
 
 class CancelIn(RequestModel):
     reason: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), FreeText
     ] = Field(description="Shown to the other side; surrounding spaces trimmed")
 
 
 class RescheduleIn(RequestModel):
-    scheduled_at: AwareDatetime = Field(description="The new start, with an explicit offset")
+    scheduled_at: CalendarTime = Field(
+        description=f"The new start, with an explicit offset, from {CALENDAR}"
+    )
     duration: Literal[30, 60, 90] | None = Field(
         default=None, description="New length in minutes; default: unchanged"
     )
-    reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+    reason: Annotated[str, StringConstraints(max_length=500), FreeText] | None = Field(
         default=None, description="Accepted but not stored"
     )
 
@@ -100,7 +105,7 @@ OMITTED: Any = Field(default=None, exclude_if=_unset)
 
 class SessionMentorUser(ResponseModel):
     name: str
-    email: str | None
+    email: str | None = Field(description="Only a verified email; else null")
 
 
 class SessionMentor(ResponseModel):

@@ -74,3 +74,15 @@ describe("request", () => {
     expect(headers["Idempotency-Key"]).toBe(key);
   });
 });
+
+describe("actOnConnection", () => {
+  it("blocks and unblocks a connection with PUT", async () => {
+    const fetch = mockFetch(() => ({ id: "c1", status: "BLOCKED" }));
+    await api.actOnConnection("c1", "block");
+    await api.actOnConnection("c1", "unblock");
+    expect(fetch.mock.calls.map(([url, init]) => [init?.method, url])).toEqual([
+      ["PUT", "/api/v1/connections/c1/block"],
+      ["PUT", "/api/v1/connections/c1/unblock"],
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import type {
   AvailabilityRequest,
   BookRequest,
   Connection,
+  ConnectionAction,
   ConnectionRequest,
   LocalToken,
   LocalTokenRequest,
@@ -182,7 +183,7 @@ export const api = {
     request<Page<Connection>>("GET", "/connections", { query: { cursor, limit } }),
   requestConnection: (body: ConnectionRequest) =>
     request<Connection>("POST", "/connections", { body }),
-  actOnConnection: (connectionId: string, action: "accept" | "decline" | "remove") =>
+  actOnConnection: (connectionId: string, action: ConnectionAction) =>
     request<Connection>("PUT", `/connections/${enc(connectionId)}/${action}`),
 
   availability: (mentorId: string, from: string, to: string, timezone: string) =>

@@ -34,14 +34,19 @@ export interface paths {
         /**
          * Your user record.
          * @description The first authenticated call creates it from the token's claims: `name`
-         *     (else the part of `email` before the `@`, else the user id), `email`, and
-         *     the time zone `UTC`.
+         *     (else the part of `email` before the `@`, else the user id; control and
+         *     format characters dropped), `email`, and the time zone `UTC`. The email
+         *     is verified when the token's `email_verified` claim is true (on the local
+         *     stage, always); later tokens that vouch for the same email update that.
+         *     Others see your email only while it is verified.
          */
         get: operations["get_me"];
         /**
          * Change your name, email or time zone.
          * @description Members left out keep their value. A name change also changes the name on
-         *     your mentor profile, if you have one.
+         *     your mentor profile, if you have one. Names refuse control and format
+         *     characters (bidi overrides, zero-width characters). A new email is
+         *     unverified: others do not see it.
          */
         put: operations["put_me"];
         post?: never;
@@ -133,8 +138,9 @@ export interface paths {
          * Ask a mentor for a connection.
          * @description You become the connection's student; it starts PENDING until the mentor
          *     accepts or declines it. One live (PENDING or ACCEPTED) connection per
-         *     mentor and student: after a decline or removal you may ask again.
-         *     Booking a session needs an ACCEPTED connection.
+         *     mentor and student: after a decline or removal you may ask again, unless
+         *     the mentor blocked you (`CONNECTION_BLOCKED`). Booking a session needs an
+         *     ACCEPTED connection.
          */
         post: operations["create_connection"];
         delete?: never;
@@ -218,6 +224,52 @@ export interface paths {
          *     or rescheduled in it afterwards; sessions already booked are kept.
          */
         put: operations["remove_connection"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{connection_id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block the student of a connection.
+         * @description The mentor only, from PENDING, ACCEPTED, DECLINED or REMOVED, on the
+         *     pair's latest connection. The connection ends (no new session can be
+         *     booked in it; sessions already booked are kept) and the student's new
+         *     requests to you are refused with 403 `CONNECTION_BLOCKED` until you
+         *     unblock. The block and every request are decided in one transaction on
+         *     the pair, so no request slips in after the block.
+         */
+        put: operations["block_connection"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{connection_id}/unblock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Lift a block.
+         * @description The mentor only, while the connection is BLOCKED. It becomes REMOVED, and
+         *     the student may ask for a connection again.
+         */
+        put: operations["unblock_connection"];
         post?: never;
         delete?: never;
         options?: never;
@@ -565,13 +617,13 @@ export interface components {
         AvailabilityQuery: {
             /**
              * From
-             * @description First date; default: today in the zone
+             * @description First date (2000-01-01 to 2100-12-31); default: today in the zone
              * @default null
              */
             from?: string | null;
             /**
              * To
-             * @description Last date; default: `from` + 6 days; at most 62
+             * @description Last date (2000-01-01 to 2100-12-31); default: `from` + 6 days; at most 62 days
              * @default null
              */
             to?: string | null;
@@ -611,7 +663,7 @@ export interface components {
             /**
              * Scheduledat
              * Format: date-time
-             * @description The start, with an explicit offset; a free slot of the mentor
+             * @description The start, with an explicit offset, from 2000-01-01 to 2100-12-31; a free slot of the mentor
              */
             scheduledAt: string;
             /**
@@ -671,7 +723,7 @@ export interface components {
             mentorId: string;
             /**
              * Message
-             * @description A note to the mentor
+             * @description A note to the mentor (no control characters but tab and line breaks, no bidi controls)
              * @default null
              */
             message?: string | null;
@@ -701,7 +753,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "PENDING" | "ACCEPTED" | "DECLINED" | "REMOVED";
+            status: "PENDING" | "ACCEPTED" | "DECLINED" | "REMOVED" | "BLOCKED";
             /** Message */
             message: string;
             /** Createdat */
@@ -717,7 +769,10 @@ export interface components {
             id: string;
             /** Name */
             name: string;
-            /** Email */
+            /**
+             * Email
+             * @description Only a verified email; else null
+             */
             email: string | null;
         };
         /** ConnectionsQuery */
@@ -746,6 +801,7 @@ export interface components {
             /**
              * Date
              * Format: date
+             * @description A local date from 2000-01-01 to 2100-12-31
              */
             date: string;
             /**
@@ -815,6 +871,7 @@ export interface components {
             name?: string | null;
             /**
              * Email
+             * @description Unverified unless it is the email your token vouches for; others see only a verified email
              * @default null
              */
             email?: string | null;
@@ -912,7 +969,7 @@ export interface components {
             /**
              * Scheduledat
              * Format: date-time
-             * @description The new start, with an explicit offset
+             * @description The new start, with an explicit offset, from 2000-01-01 to 2100-12-31
              */
             scheduledAt: string;
             /**
@@ -944,7 +1001,10 @@ export interface components {
         SessionMentorUser: {
             /** Name */
             name: string;
-            /** Email */
+            /**
+             * Email
+             * @description Only a verified email; else null
+             */
             email: string | null;
         };
         /**
@@ -1116,6 +1176,11 @@ export interface components {
             name: string;
             /** Email */
             email: string | null;
+            /**
+             * Emailverified
+             * @description Whether your identity provider vouches for `email`: only then do others see it
+             */
+            emailVerified: boolean;
             /** Timezone */
             timezone: string;
             /** Mentorid */
@@ -1364,7 +1429,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -1592,7 +1657,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -1944,6 +2009,22 @@ export interface operations {
                 };
             };
             /**
+             * @description Forbidden. Codes:
+             *
+             *     - `CONNECTION_BLOCKED`: the mentor does not accept connection requests from you
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "CONNECTION_BLOCKED";
+                    };
+                };
+            };
+            /**
              * @description Not Found. Codes:
              *
              *     - `NOT_FOUND`: no mentor profile has this `mentorId`
@@ -1976,7 +2057,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -2471,6 +2552,252 @@ export interface operations {
             };
         };
     };
+    block_connection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A connection's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
+                connection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionOut"];
+                };
+            };
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
+            401: {
+                headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `FORBIDDEN`: you are the connection's student: only the mentor may block it
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such connection, or you are neither its mentor nor its student
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the connection is already BLOCKED, a newer connection of the pair exists, or its status changed at the same moment
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    unblock_connection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A connection's `id`. Ids are 1-64 characters of `A-Z a-z 0-9 _ -`; any other value is a 404. */
+                connection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionOut"];
+                };
+            };
+            /**
+             * @description Unauthorized. Codes:
+             *
+             *     - `UNAUTHORIZED`: the bearer token is malformed, expired or badly signed
+             */
+            401: {
+                headers: {
+                    /** @description Always `Bearer error="invalid_token"`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /**
+             * @description Forbidden. Codes:
+             *
+             *     - `FORBIDDEN`: you are the connection's student: only the mentor may unblock it
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /**
+             * @description Not Found. Codes:
+             *
+             *     - `NOT_FOUND`: no such connection, or you are neither its mentor nor its student
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /**
+             * @description Conflict. Codes:
+             *
+             *     - `INVALID_STATE`: the connection is not BLOCKED, or its status changed meanwhile
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "INVALID_STATE";
+                    };
+                };
+            };
+            /**
+             * @description Unsupported Media Type. Codes:
+             *
+             *     - `UNSUPPORTED_MEDIA_TYPE`: the request's `Content-Type` is not `application/json`
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /**
+             * @description Service Unavailable. Codes:
+             *
+             *     - `SERVICE_UNAVAILABLE`: the database keeps throttling or does not answer within the request's time budget; retry after `Retry-After` seconds
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (sent with `SERVICE_UNAVAILABLE`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {unknown} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     set_availability: {
         parameters: {
             query?: never;
@@ -2545,7 +2872,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -2599,9 +2926,9 @@ export interface operations {
     get_availability: {
         parameters: {
             query?: {
-                /** @description First date; default: today in the zone */
+                /** @description First date (2000-01-01 to 2100-12-31); default: today in the zone */
                 from?: string | null;
-                /** @description Last date; default: `from` + 6 days; at most 62 */
+                /** @description Last date (2000-01-01 to 2100-12-31); default: `from` + 6 days; at most 62 days */
                 to?: string | null;
                 /** @description IANA zone the dates are read in; default: the mentor's */
                 timezone?: string | null;
@@ -2809,7 +3136,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -3250,7 +3577,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -3415,7 +3742,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -3575,7 +3902,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */
@@ -3828,7 +4155,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Request Entity Too Large. Codes:
+             * @description Content Too Large. Codes:
              *
              *     - `PAYLOAD_TOO_LARGE`: the body is over 64 KiB
              */

@@ -19,6 +19,8 @@ export type User = Schemas["UserOut"];
 export type Connection = Schemas["ConnectionOut"];
 export type ConnectionStatus = Connection["status"];
 export type ConnectionRequest = Schemas["ConnectionIn"];
+/** What a participant can do to a connection (`PUT /connections/{id}/{action}`). */
+export type ConnectionAction = "accept" | "decline" | "remove" | "block" | "unblock";
 
 export type Availability = Schemas["AvailabilitySlotsOut"];
 export type AvailabilityRequest = Schemas["AvailabilityIn"];

@@ -9,6 +9,7 @@ const LABELS: Record<SessionStatus | ConnectionStatus, string> = {
   ACCEPTED: "Accepted",
   DECLINED: "Declined",
   REMOVED: "Removed",
+  BLOCKED: "Blocked",
 };
 
 export function StatusBadge({ status }: { status: SessionStatus | ConnectionStatus }) {

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { type ApiError, api, toApiError } from "../api/api";
-import type { Connection } from "../api/types";
+import type { Connection, ConnectionAction } from "../api/types";
 import { useMe } from "../auth/AuthContext";
 import { Notice, ProblemAlert } from "../components/ProblemAlert";
 import { EmptyState, Loading } from "../components/States";
@@ -10,13 +10,23 @@ import { useConnections } from "../hooks/useConnections";
 import { formatDate, viewerTimeZone } from "../lib/time";
 import { usePageTitle } from "../lib/usePageTitle";
 
-type Action = "accept" | "decline" | "remove";
+type Action = ConnectionAction;
 
 const DONE: Record<Action, string> = {
   accept: "Connection accepted.",
   decline: "Request declined.",
   remove: "Connection removed.",
+  block: "Student blocked: they cannot ask you again until you unblock them.",
+  unblock: "Student unblocked: they may ask you again.",
 };
+
+/** The statuses from which a mentor may block the student (as the API allows). */
+const BLOCKABLE: ReadonlySet<Connection["status"]> = new Set([
+  "PENDING",
+  "ACCEPTED",
+  "DECLINED",
+  "REMOVED",
+]);
 
 export function MyConnectionsPage() {
   usePageTitle("My Connections");
@@ -187,6 +197,30 @@ function ConnectionCard({ connection: c, side, onDone }: CardProps) {
           >
             {c.status === "PENDING" ? "Withdraw request" : "Remove"}
             <span className="visually-hidden"> ({otherName})</span>
+          </button>
+        )}
+        {side === "mentor" && BLOCKABLE.has(c.status) && (
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={busy}
+            onClick={() => {
+              if (window.confirm(`Block ${otherName}? They will not be able to ask you again.`)) {
+                void act("block");
+              }
+            }}
+          >
+            Block<span className="visually-hidden"> {otherName}</span>
+          </button>
+        )}
+        {side === "mentor" && c.status === "BLOCKED" && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void act("unblock")}
+          >
+            Unblock<span className="visually-hidden"> {otherName}</span>
           </button>
         )}
       </div>
