@@ -1,14 +1,14 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import { type ApiError, api, toApiError } from "../api/api";
-import type { Mentor } from "../api/types";
-import { useAuth } from "../auth/AuthContext";
-import { SelectField, TextAreaField, TextField } from "../components/Field";
-import { Notice, ProblemAlert } from "../components/ProblemAlert";
-import { Loading } from "../components/States";
-import { useAsync } from "../hooks/useAsync";
-import { timeZones, viewerTimeZone } from "../lib/time";
-import { usePageTitle } from "../lib/usePageTitle";
+import { type ApiError, api, toApiError } from "../../api/api";
+import type { Mentor } from "../../api/types";
+import { useAuth } from "../../auth/AuthContext";
+import { SelectField, TextAreaField, TextField } from "../../components/Field";
+import { Notice, ProblemAlert } from "../../components/ProblemAlert";
+import { Loading } from "../../components/States";
+import { useAsync } from "../../hooks/useAsync";
+import { timeZones, viewerTimeZone } from "../../lib/time";
+import { usePageTitle } from "../../lib/usePageTitle";
 
 export function MentorProfilePage() {
   const { me } = useAuth();
