@@ -1,18 +1,16 @@
-import { type FormEvent, useCallback, useRef, useState } from "react";
+import { type FormEvent, useCallback, useReducer, useRef } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { type ApiError, api, newIdempotencyKey, toApiError } from "../../api/api";
-import type { Duration, Mentor, SessionType, Slot } from "../../api/types";
+import { api, newIdempotencyKey, toApiError } from "../../api/api";
+import type { Mentor, Slot } from "../../api/types";
 import { ChoiceField, TextAreaField, TextField } from "../../components/Field";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useAsync } from "../../hooks/useAsync";
 import { formatDate, formatTime, viewerTimeZone } from "../../lib/time";
 import { usePageTitle } from "../../lib/usePageTitle";
+import { bookingReducer, initialBookingState, validate } from "./bookingForm";
 import { BookingSummary } from "./BookingSummary";
 import { DURATIONS, SESSION_TYPES } from "./options";
 import { SlotPicker } from "./SlotPicker";
-
-const TAKEN =
-  "Sorry, that time was just taken by someone else. The calendar has been refreshed: please pick another time.";
 
 export function BookSessionPage() {
   usePageTitle("Book Session");
@@ -21,41 +19,18 @@ export function BookSessionPage() {
   const timeZone = viewerTimeZone();
   const mentor = useAsync<Mentor>(() => api.getMentor(mentorId), [mentorId]);
 
-  const [slot, setSlot] = useState<Slot | null>(null);
-  const [title, setTitle] = useState("");
-  const [description, setDescription] = useState("");
-  const [duration, setDuration] = useState<Duration>(60);
-  const [sessionType, setSessionType] = useState<SessionType>("VIDEO");
-  const [agendaNotes, setAgendaNotes] = useState("");
-  const [refresh, setRefresh] = useState(0);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [slotProblem, setSlotProblem] = useState<{ error: ApiError; message?: string } | null>(
-    null,
-  );
-  const [formError, setFormError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [state, dispatch] = useReducer(bookingReducer, initialBookingState);
+  const { slot, title, description, duration, sessionType, agendaNotes } = state;
+  const { fieldErrors, slotProblem } = state;
   const calendarRef = useRef<HTMLElement>(null);
 
-  const onSelect = useCallback((next: Slot | null) => {
-    setSlot(next);
-    if (next) setSlotProblem(null);
-  }, []);
-
-  function validate(): Record<string, string> {
-    const errors: Record<string, string> = {};
-    if (!title.trim()) errors.title = "Give the session a title.";
-    if (!slot) errors.scheduledAt = "Pick a time in the calendar.";
-    return errors;
-  }
+  const onSelect = useCallback((next: Slot | null) => dispatch({ type: "select", slot: next }), []);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const errors = validate();
-    setFieldErrors(errors);
-    setFormError(null);
-    setSlotProblem(null);
+    const errors = validate(state);
+    dispatch({ type: "submitted", errors });
     if (!slot || Object.keys(errors).length) return;
-    setBusy(true);
     try {
       const session = await api.book(
         {
@@ -73,25 +48,11 @@ export function BookSessionPage() {
       const when = `${formatDate(session.scheduledAt, timeZone)} at ${formatTime(session.scheduledAt, timeZone)}`;
       navigate("/sessions", { state: { notice: `Session booked for ${when}.` } });
     } catch (err) {
-      handleError(toApiError(err));
-      setBusy(false);
-    }
-  }
-
-  function handleError(error: ApiError) {
-    const fields = error.fieldErrors();
-    setFieldErrors(fields);
-    if (error.code === "SLOT_UNAVAILABLE") {
-      setSlot(null);
-      setRefresh((r) => r + 1);
-      setSlotProblem({ error, message: TAKEN });
-      calendarRef.current?.scrollIntoView?.({ block: "start" });
-    } else if (error.code === "OUTSIDE_AVAILABILITY" || fields.scheduledAt) {
-      setSlot(null);
-      setRefresh((r) => r + 1);
-      setSlotProblem({ error });
-    } else {
-      setFormError(error);
+      const error = toApiError(err);
+      dispatch({ type: "failed", error });
+      if (error.code === "SLOT_UNAVAILABLE") {
+        calendarRef.current?.scrollIntoView?.({ block: "start" });
+      }
     }
   }
 
@@ -123,7 +84,7 @@ export function BookSessionPage() {
             duration={duration}
             selected={slot}
             onSelect={onSelect}
-            refresh={refresh}
+            refresh={state.refresh}
             timeZone={timeZone}
           />
         </section>
@@ -136,14 +97,14 @@ export function BookSessionPage() {
               required
               maxLength={200}
               value={title}
-              onChange={(e) => setTitle(e.target.value)}
+              onChange={(e) => dispatch({ type: "edit", patch: { title: e.target.value } })}
               error={fieldErrors.title}
             />
             <TextAreaField
               label="Description"
               maxLength={2000}
               value={description}
-              onChange={(e) => setDescription(e.target.value)}
+              onChange={(e) => dispatch({ type: "edit", patch: { description: e.target.value } })}
               error={fieldErrors.description}
             />
             <ChoiceField
@@ -151,7 +112,7 @@ export function BookSessionPage() {
               name="duration"
               value={duration}
               choices={DURATIONS}
-              onChange={setDuration}
+              onChange={(value) => dispatch({ type: "edit", patch: { duration: value } })}
               error={fieldErrors.duration}
             />
             <ChoiceField
@@ -159,7 +120,7 @@ export function BookSessionPage() {
               name="sessionType"
               value={sessionType}
               choices={SESSION_TYPES}
-              onChange={setSessionType}
+              onChange={(value) => dispatch({ type: "edit", patch: { sessionType: value } })}
               error={fieldErrors.sessionType}
             />
             <TextAreaField
@@ -167,12 +128,16 @@ export function BookSessionPage() {
               maxLength={2000}
               hint="What would you like to talk about?"
               value={agendaNotes}
-              onChange={(e) => setAgendaNotes(e.target.value)}
+              onChange={(e) => dispatch({ type: "edit", patch: { agendaNotes: e.target.value } })}
               error={fieldErrors.agendaNotes}
             />
-            <ProblemAlert error={formError} />
-            <button type="submit" className="button button--primary button--wide" disabled={busy}>
-              {busy ? "Booking…" : "Book Session"}
+            <ProblemAlert error={state.formError} />
+            <button
+              type="submit"
+              className="button button--primary button--wide"
+              disabled={state.busy}
+            >
+              {state.busy ? "Booking…" : "Book Session"}
             </button>
           </form>
           <BookingSummary

@@ -1,6 +1,6 @@
-import { api } from "../api/api";
-import type { Connection } from "../api/types";
-import { usePaged } from "./usePaged";
+import { api } from "../../api/api";
+import type { Connection } from "../../api/types";
+import { usePaged } from "../../hooks/usePaged";
 
 /** The caller's connections, as mentor and as student (pages of 100). */
 export function useConnections() {

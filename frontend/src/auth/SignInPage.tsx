@@ -2,10 +2,10 @@ import { type FormEvent, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { type ApiError, api, toApiError } from "../api/api";
 import { plainMessage } from "../api/problems";
-import { useAuth } from "../auth/AuthContext";
 import { TextField } from "../components/Field";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { usePageTitle } from "../lib/usePageTitle";
+import { useAuth } from "./AuthContext";
 
 const DEMO_USERS = [
   { userId: "demo-mentor", name: "Maya Mentor", role: "demo mentor" },

@@ -1,16 +1,16 @@
 import type { ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router";
-import { useAuth } from "./auth/AuthContext";
-import { RequireAuth } from "./auth/RequireAuth";
-import { Layout } from "./components/Layout";
-import { AvailabilityPage } from "./features/availability/AvailabilityPage";
-import { BookSessionPage } from "./features/booking/BookSessionPage";
-import { MySessionsPage } from "./features/sessions/MySessionsPage";
-import { FindMentorsPage } from "./pages/FindMentorsPage";
-import { MentorProfilePage } from "./pages/MentorProfilePage";
-import { MyConnectionsPage } from "./pages/MyConnectionsPage";
-import { NotFoundPage } from "./pages/NotFoundPage";
-import { SignInPage } from "./pages/SignInPage";
+import { useAuth } from "../auth/AuthContext";
+import { RequireAuth } from "../auth/RequireAuth";
+import { SignInPage } from "../auth/SignInPage";
+import { Layout } from "../components/Layout";
+import { AvailabilityPage } from "../features/availability/AvailabilityPage";
+import { BookSessionPage } from "../features/booking/BookSessionPage";
+import { MyConnectionsPage } from "../features/connections/MyConnectionsPage";
+import { FindMentorsPage } from "../features/mentors/FindMentorsPage";
+import { MentorProfilePage } from "../features/mentors/MentorProfilePage";
+import { MySessionsPage } from "../features/sessions/MySessionsPage";
+import { NotFoundPage } from "./NotFoundPage";
 
 const signedIn = (page: ReactNode) => <RequireAuth>{page}</RequireAuth>;
 

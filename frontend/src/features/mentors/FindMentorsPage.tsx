@@ -1,15 +1,15 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import { type ApiError, api, toApiError } from "../api/api";
-import type { Connection, Mentor } from "../api/types";
-import { useMe } from "../auth/AuthContext";
-import { TextAreaField } from "../components/Field";
-import { ProblemAlert } from "../components/ProblemAlert";
-import { EmptyState, Loading } from "../components/States";
-import { StatusBadge } from "../components/StatusBadge";
-import { liveConnectionByMentor, useConnections } from "../hooks/useConnections";
-import { usePaged } from "../hooks/usePaged";
-import { usePageTitle } from "../lib/usePageTitle";
+import { type ApiError, api, toApiError } from "../../api/api";
+import type { Connection, Mentor } from "../../api/types";
+import { useMe } from "../../auth/AuthContext";
+import { TextAreaField } from "../../components/Field";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { EmptyState, Loading } from "../../components/States";
+import { StatusBadge } from "../../components/StatusBadge";
+import { usePaged } from "../../hooks/usePaged";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { liveConnectionByMentor, useConnections } from "../connections/useConnections";
 
 export function FindMentorsPage() {
   usePageTitle("Find Mentors");

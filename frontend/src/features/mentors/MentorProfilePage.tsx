@@ -1,14 +1,15 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useReducer, useState } from "react";
 import { Link } from "react-router";
-import { type ApiError, api, toApiError } from "../api/api";
-import type { Mentor } from "../api/types";
-import { useAuth } from "../auth/AuthContext";
-import { SelectField, TextAreaField, TextField } from "../components/Field";
-import { Notice, ProblemAlert } from "../components/ProblemAlert";
-import { Loading } from "../components/States";
-import { useAsync } from "../hooks/useAsync";
-import { timeZones, viewerTimeZone } from "../lib/time";
-import { usePageTitle } from "../lib/usePageTitle";
+import { api, toApiError } from "../../api/api";
+import type { Mentor } from "../../api/types";
+import { useAuth } from "../../auth/AuthContext";
+import { SelectField, TextAreaField, TextField } from "../../components/Field";
+import { Notice, ProblemAlert } from "../../components/ProblemAlert";
+import { Loading } from "../../components/States";
+import { useAsync } from "../../hooks/useAsync";
+import { timeZones, viewerTimeZone } from "../../lib/time";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { initialProfileState, profileReducer, toRequest, validate } from "./profileForm";
 
 export function MentorProfilePage() {
   const { me } = useAuth();
@@ -38,47 +39,22 @@ export function MentorProfilePage() {
 
 function ProfileForm({ initial, isMentor }: { initial: Mentor | null; isMentor: boolean }) {
   const { refreshMe } = useAuth();
-  const [company, setCompany] = useState(initial?.company ?? "");
-  const [jobTitle, setJobTitle] = useState(initial?.jobTitle ?? "");
-  const [bio, setBio] = useState(initial?.bio ?? "");
-  const [expertise, setExpertise] = useState(initial?.expertise.join(", ") ?? "");
-  const [timezone, setTimezone] = useState(initial?.timezone ?? viewerTimeZone());
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [state, dispatch] = useReducer(profileReducer, initial, (mentor) =>
+    initialProfileState(mentor, viewerTimeZone()),
+  );
+  const { company, jobTitle, bio, expertise, timezone, errors } = state;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    const local: Record<string, string> = {};
-    if (!company.trim()) local.company = "Enter your company.";
-    if (!jobTitle.trim()) local.jobTitle = "Enter your job title.";
-    setErrors(local);
-    setError(null);
-    setSaved(false);
+    const local = validate(state);
+    dispatch({ type: "submitted", errors: local });
     if (Object.keys(local).length) return;
-    setBusy(true);
     try {
-      await api.saveMentorProfile({
-        company: company.trim(),
-        jobTitle: jobTitle.trim(),
-        bio: bio.trim() || null,
-        expertise: expertise
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-        timezone,
-      });
+      await api.saveMentorProfile(toRequest(state));
       await refreshMe();
-      setSaved(true);
+      dispatch({ type: "saved" });
     } catch (err) {
-      const problem = toApiError(err);
-      const fields = problem.fieldErrors();
-      const expertiseError = Object.entries(fields).find(([k]) => k.startsWith("expertise"));
-      setErrors({ ...fields, ...(expertiseError ? { expertise: expertiseError[1] } : {}) });
-      setError(problem);
-    } finally {
-      setBusy(false);
+      dispatch({ type: "failed", error: toApiError(err) });
     }
   }
 
@@ -89,7 +65,7 @@ function ProfileForm({ initial, isMentor }: { initial: Mentor | null; isMentor: 
         required
         maxLength={200}
         value={company}
-        onChange={(e) => setCompany(e.target.value)}
+        onChange={(e) => dispatch({ type: "edit", patch: { company: e.target.value } })}
         error={errors.company}
       />
       <TextField
@@ -97,27 +73,27 @@ function ProfileForm({ initial, isMentor }: { initial: Mentor | null; isMentor: 
         required
         maxLength={200}
         value={jobTitle}
-        onChange={(e) => setJobTitle(e.target.value)}
+        onChange={(e) => dispatch({ type: "edit", patch: { jobTitle: e.target.value } })}
         error={errors.jobTitle}
       />
       <TextAreaField
         label="About you"
         maxLength={2000}
         value={bio}
-        onChange={(e) => setBio(e.target.value)}
+        onChange={(e) => dispatch({ type: "edit", patch: { bio: e.target.value } })}
         error={errors.bio}
       />
       <TextField
         label="Expertise"
         value={expertise}
-        onChange={(e) => setExpertise(e.target.value)}
+        onChange={(e) => dispatch({ type: "edit", patch: { expertise: e.target.value } })}
         error={errors.expertise}
         hint="Comma-separated, e.g. Python, System design (at most 20, each up to 50 characters)."
       />
       <SelectField
         label="Time zone"
         value={timezone}
-        onChange={(e) => setTimezone(e.target.value)}
+        onChange={(e) => dispatch({ type: "edit", patch: { timezone: e.target.value } })}
         error={errors.timezone}
       >
         {timeZones(timezone).map((zone) => (
@@ -126,14 +102,14 @@ function ProfileForm({ initial, isMentor }: { initial: Mentor | null; isMentor: 
           </option>
         ))}
       </SelectField>
-      <ProblemAlert error={error} />
-      {saved && (
+      <ProblemAlert error={state.error} />
+      {state.saved && (
         <Notice>
           Profile saved. Next: <Link to="/availability">set your weekly availability</Link>.
         </Notice>
       )}
-      <button type="submit" className="button button--primary" disabled={busy}>
-        {busy ? "Saving…" : isMentor ? "Save profile" : "Become a mentor"}
+      <button type="submit" className="button button--primary" disabled={state.busy}>
+        {state.busy ? "Saving…" : isMentor ? "Save profile" : "Become a mentor"}
       </button>
     </form>
   );

@@ -1,14 +1,14 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { type ApiError, api, toApiError } from "../api/api";
-import type { Connection, ConnectionAction } from "../api/types";
-import { useMe } from "../auth/AuthContext";
-import { Notice, ProblemAlert } from "../components/ProblemAlert";
-import { EmptyState, Loading } from "../components/States";
-import { StatusBadge } from "../components/StatusBadge";
-import { useConnections } from "../hooks/useConnections";
-import { formatDate, viewerTimeZone } from "../lib/time";
-import { usePageTitle } from "../lib/usePageTitle";
+import { type ApiError, api, toApiError } from "../../api/api";
+import type { Connection, ConnectionAction } from "../../api/types";
+import { useMe } from "../../auth/AuthContext";
+import { Notice, ProblemAlert } from "../../components/ProblemAlert";
+import { EmptyState, Loading } from "../../components/States";
+import { StatusBadge } from "../../components/StatusBadge";
+import { formatDate, viewerTimeZone } from "../../lib/time";
+import { usePageTitle } from "../../lib/usePageTitle";
+import { useConnections } from "./useConnections";
 
 type Action = ConnectionAction;
 
