@@ -92,10 +92,11 @@ call.
 ## Authentication
 
 Every operation that is not marked public needs `Authorization: Bearer <JWT>`.
-The token's signature and `exp` are checked, and `iss` and `aud` when the stage
-configures them; its claims are `sub` (required: the user id), `name` and
-`email`. The first authenticated call creates the caller's user record from
-these claims.
+The token's signature and `exp` are checked, and on deployed stages its issuer
+and audience, which those stages must configure; its claims are `sub`
+(required: the user id), `name`, `email` and `email_verified` (others see an
+email only when this claim vouched for it, or on the local stage). The first
+authenticated call creates the caller's user record from these claims.
 
 - **Local stage:** HS256 tokens signed with `AUTH_JWT_SECRET`. `POST
   /api/v1/dev/token` (a route only the local stage has) returns one for any
