@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from chalicelib.domain import lifecycle
+from chalicelib.domain import lifecycle, stats
 from chalicelib.domain.errors import InvalidState
 from chalicelib.domain.sessions import Session, SessionStatus
 from chalicelib.jobs import RemainingMillis, RunReport
@@ -81,7 +81,7 @@ def _settle_page(store: Store, page: list[Session], now: datetime) -> list[Sessi
     for _ in range(ATTEMPTS):
         if not changes:
             return []
-        outcome = store.sessions.settle_many(changes, last)
+        outcome = store.sessions.settle_many(changes, stats.changes(changes, last))
         if outcome.committed:
             return [after for _, after in changes]
         changes = [(b, a) for b, a in changes if b.id not in outcome.changed]

@@ -183,7 +183,8 @@ def test_mentor_completing_while_finalize_runs_wins_cleanly(
 
     def by_mentor() -> Reply:
         try:
-            store.sessions.settle(read, lifecycle.complete(read, Role.MENTOR, "done", late), None)
+            done = lifecycle.complete(read, Role.MENTOR, "done", late)
+            store.sessions.settle(read, done, stats.change(read, done))
             results["mentor"] = "won"
         except Exception as exc:
             results["mentor"] = type(exc).__name__
