@@ -78,7 +78,7 @@ def test_finalize_settles_every_due_session_through_the_scheduled_function(
         "completed": 1,
         "noShow": 3,
         "skipped": 0,
-        "mentorsRecalculated": 1,
+        "mentorsUpdated": 1,
     }
     assert summary["stoppedEarly"] is False
     assert summary["job"] == "finalize_sessions"
