@@ -86,6 +86,8 @@ class Conflict(DomainError):
 
 
 class InvalidState(Conflict):
+    """The action is not allowed in the current state, or the state changed meanwhile."""
+
     code = "INVALID_STATE"
     SESSION_CHANGED = "The session changed at the same time; reload it and try again."
     CONNECTION_CHANGED = "The connection changed at the same time; reload it and try again."
@@ -93,6 +95,8 @@ class InvalidState(Conflict):
 
 
 class ConnectionExists(Conflict):
+    """The pair already has a live (PENDING or ACCEPTED) connection."""
+
     code = "CONNECTION_EXISTS"
     message = "You already have a pending or accepted connection with this mentor."
 

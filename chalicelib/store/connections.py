@@ -13,7 +13,7 @@ from chalicelib.domain.connections import (
 )
 from chalicelib.domain.errors import ConnectionBlocked, ConnectionExists, InvalidState
 from chalicelib.store import schema
-from chalicelib.store.dynamo import Db, Item, Plan, to_item, to_values
+from chalicelib.store.dynamo import Db, Item, Plan, to_values
 from chalicelib.store.pages import SortedQuery, read_sorted
 from chalicelib.store.shapes import ItemShape
 
@@ -62,28 +62,20 @@ class ConnectionStore(Struct, frozen=True):
         closed = {f":c{n}": s.value for n, s in enumerate(sorted(CLOSED_TO_REQUESTS))}
         plan = Plan(self.db)
         plan.put("connection", connection_to_item(conn))
-        plan.add(
+        pair = {
+            **schema.pair_key(conn.mentor_id, conn.student_id),
+            "type": "PAIR",
+            "connectionId": conn.id,
+            "status": conn.status.value,
+        }
+        plan.put(
             "pair",
-            {
-                "Put": {
-                    "TableName": self.db.table,
-                    "Item": to_item(
-                        {
-                            **schema.pair_key(conn.mentor_id, conn.student_id),
-                            "type": "PAIR",
-                            "connectionId": conn.id,
-                            "status": conn.status.value,
-                        }
-                    ),
-                    "ConditionExpression": (
-                        f"attribute_not_exists(PK) OR NOT (#s IN ({', '.join(closed)}))"
-                    ),
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": to_values(closed),
-                    # Tells a block from a live connection without another read.
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            },
+            pair,
+            ConditionExpression=f"attribute_not_exists(PK) OR NOT (#s IN ({', '.join(closed)}))",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_values(closed),
+            # Tells a block from a live connection without another read.
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         refusal = plan.commit()
         if refusal is None:
@@ -101,35 +93,23 @@ class ConnectionStore(Struct, frozen=True):
         allowed = {f":e{n}": s.value for n, s in enumerate(sorted(expected))}
         updated = iso_z(conn.updated_at)
         plan = Plan(self.db)
-        plan.add(
+        plan.update(
             "connection",
-            {
-                "Update": {
-                    "TableName": self.db.table,
-                    "Key": to_item(schema.connection_key(conn.id)),
-                    "UpdateExpression": "SET #s = :s, updatedAt = :u",
-                    "ConditionExpression": f"#s IN ({', '.join(allowed)})",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": to_values(
-                        {":s": conn.status.value, ":u": updated, **allowed}
-                    ),
-                }
-            },
+            schema.connection_key(conn.id),
+            UpdateExpression="SET #s = :s, updatedAt = :u",
+            ConditionExpression=f"#s IN ({', '.join(allowed)})",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_values(
+                {":s": conn.status.value, ":u": updated, **allowed}
+            ),
         )
-        plan.add(
+        plan.update(
             "pair",
-            {
-                "Update": {
-                    "TableName": self.db.table,
-                    "Key": to_item(schema.pair_key(conn.mentor_id, conn.student_id)),
-                    "UpdateExpression": "SET #s = :s",
-                    "ConditionExpression": "connectionId = :id",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": to_values(
-                        {":s": conn.status.value, ":id": conn.id}
-                    ),
-                }
-            },
+            schema.pair_key(conn.mentor_id, conn.student_id),
+            UpdateExpression="SET #s = :s",
+            ConditionExpression="connectionId = :id",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_values({":s": conn.status.value, ":id": conn.id}),
         )
         refusal = plan.commit()
         if refusal is None:

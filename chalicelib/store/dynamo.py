@@ -378,8 +378,8 @@ class Plan:
         self.actions.append(action)
         self.tags.append(tag)
 
-    def put(self, tag: str, item: Mapping[str, Any]) -> None:
-        """Put a new item (its key must be free)."""
+    def put(self, tag: str, item: Mapping[str, Any], **condition: Any) -> None:
+        """Put ``item``; on the condition that its key is free unless ``condition`` says else."""
         self.add(
             tag,
             {
@@ -387,8 +387,22 @@ class Plan:
                     "TableName": self.table,
                     "Item": to_item(item),
                     "ConditionExpression": "attribute_not_exists(PK)",
+                    **condition,
                 }
             },
+        )
+
+    def update(self, tag: str, key: Mapping[str, str], **expression: Any) -> None:
+        """Update the item at ``key`` (``expression``: the update and its condition)."""
+        self.add(tag, {"Update": {"TableName": self.table, "Key": to_item(key), **expression}})
+
+    def delete(self, tag: str, key: Mapping[str, str], **condition: Any) -> None:
+        self.add(tag, {"Delete": {"TableName": self.table, "Key": to_item(key), **condition}})
+
+    def check(self, tag: str, key: Mapping[str, str], **condition: Any) -> None:
+        """Write nothing, on the condition that the item at ``key`` holds ``condition``."""
+        self.add(
+            tag, {"ConditionCheck": {"TableName": self.table, "Key": to_item(key), **condition}}
         )
 
     def commit(self) -> Refusal | None:

@@ -21,7 +21,6 @@ from chalicelib.store.dynamo import (
     error_code,
     merge_expression,
     set_fields,
-    to_item,
     to_values,
 )
 from chalicelib.store.pages import Page, SortedQuery, read_sorted
@@ -166,29 +165,17 @@ class PeopleStore(Struct, frozen=True):
             }
         )
         plan = Plan(self.db)
-        plan.add(
+        plan.update(
             "user",
-            {
-                "Update": {
-                    "TableName": self.db.table,
-                    "Key": to_item(schema.user_key(user.id)),
-                    **merge_expression(set_fields(user_fields), **condition),
-                }
-            },
+            schema.user_key(user.id),
+            **merge_expression(set_fields(user_fields), **condition),
         )
         if previous_mentor_id:
             sort = schema.mentor_directory_sort(user.name, previous_mentor_id)
-            plan.add(
+            plan.update(
                 "mentor",
-                {
-                    "Update": {
-                        "TableName": self.db.table,
-                        "Key": to_item(schema.mentor_key(previous_mentor_id)),
-                        **set_fields(
-                            {"name": user.name, "email": user.shared_email, "GSI1SK": sort}
-                        ),
-                    }
-                },
+                schema.mentor_key(previous_mentor_id),
+                **set_fields({"name": user.name, "email": user.shared_email, "GSI1SK": sort}),
             )
         if plan.commit():
             raise Conflict(Conflict.PROFILE_CHANGED)
@@ -201,19 +188,12 @@ class PeopleStore(Struct, frozen=True):
         """
         plan = Plan(self.db)
         plan.put("mentor", mentor_to_item(mentor))
-        plan.add(
+        plan.update(
             "user",
-            {
-                "Update": {
-                    "TableName": self.db.table,
-                    "Key": to_item(schema.user_key(mentor.user_id)),
-                    "UpdateExpression": "SET mentorId = :m",
-                    "ConditionExpression": (
-                        "attribute_exists(PK) AND attribute_not_exists(mentorId)"
-                    ),
-                    "ExpressionAttributeValues": to_values({":m": mentor.id}),
-                }
-            },
+            schema.user_key(mentor.user_id),
+            UpdateExpression="SET mentorId = :m",
+            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(mentorId)",
+            ExpressionAttributeValues=to_values({":m": mentor.id}),
         )
         return plan.commit() is None
 

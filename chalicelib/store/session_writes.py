@@ -22,19 +22,12 @@ from chalicelib.domain.sessions import (
 )
 from chalicelib.domain.stats import StatsChange
 from chalicelib.store import schema
-from chalicelib.store.dynamo import (
-    merge_expression,
-    set_fields,
-    to_item,
-    to_values,
-)
+from chalicelib.store.dynamo import Plan, merge_expression, set_fields, to_values
 from chalicelib.store.people import STAT_ATTRIBUTES
 from chalicelib.store.session_items import session_to_item
 
 
-def idempotency_put(
-    table: str, session: Session, key: str, first: IdempotentReply
-) -> dict[str, Any]:
+def put_idempotency(plan: Plan, session: Session, key: str, first: IdempotentReply) -> None:
     record = {
         **schema.idempotency_key(session.student.id, key),
         "type": "IDEMPOTENCY",
@@ -45,28 +38,25 @@ def idempotency_put(
         schema.TTL_ATTRIBUTE: int(first.expires_at.timestamp()),
     }
     now = first.expires_at - IDEMPOTENCY_TTL
-    return {
-        "Put": {
-            "TableName": table,
-            "Item": to_item(record),
-            # An expired record may linger until TTL removes it; it no longer counts.
-            "ConditionExpression": "attribute_not_exists(PK) OR #ttl < :now",
-            "ExpressionAttributeNames": {"#ttl": schema.TTL_ATTRIBUTE},
-            "ExpressionAttributeValues": to_values({":now": int(now.timestamp())}),
-        }
-    }
+    plan.put(
+        "idempotency",
+        record,
+        # An expired record may linger until TTL removes it; it no longer counts.
+        ConditionExpression="attribute_not_exists(PK) OR #ttl < :now",
+        ExpressionAttributeNames={"#ttl": schema.TTL_ATTRIBUTE},
+        ExpressionAttributeValues=to_values({":now": int(now.timestamp())}),
+    )
 
 
-def accepted_check(table: str, session: Session) -> dict[str, Any]:
-    return {
-        "ConditionCheck": {
-            "TableName": table,
-            "Key": to_item(schema.pair_key(session.mentor.id, session.student.id)),
-            "ConditionExpression": "#s = :accepted",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": to_values({":accepted": "ACCEPTED"}),
-        }
-    }
+def check_accepted(plan: Plan, session: Session) -> None:
+    """Require the pair's connection to be ACCEPTED when the transaction commits."""
+    plan.check(
+        "connection",
+        schema.pair_key(session.mentor.id, session.student.id),
+        ConditionExpression="#s = :accepted",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues=to_values({":accepted": "ACCEPTED"}),
+    )
 
 
 class SettleOutcome(Struct, frozen=True):
@@ -75,8 +65,8 @@ class SettleOutcome(Struct, frozen=True):
     stale_mentors: set[str]
 
 
-def stats_update(table: str, change: StatsChange) -> dict[str, Any] | None:
-    """The mentor's counters moved by ``change`` (None when nothing changes).
+def update_counters(plan: Plan, tag: str, change: StatsChange) -> None:
+    """Move the mentor's counters by ``change`` (no action when nothing changes).
 
     ``lastSessionAt`` is written only on the condition that it still holds the
     value the change was decided from (else the caller re-reads).
@@ -102,17 +92,15 @@ def stats_update(table: str, change: StatsChange) -> dict[str, Any] | None:
             condition += " AND #last = :seen"
             values[":seen"] = iso_z(change.last_seen)
     if not clauses:
-        return None
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": to_item(schema.mentor_key(change.mentor_id)),
-            "UpdateExpression": " ".join(clauses),
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_values(values),
-        }
-    }
+        return
+    plan.update(
+        tag,
+        schema.mentor_key(change.mentor_id),
+        UpdateExpression=" ".join(clauses),
+        ConditionExpression=condition,
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=to_values(values),
+    )
 
 
 def _diff_update(before: Session, after: Session) -> dict[str, Any]:
@@ -148,10 +136,14 @@ def session_change(before: Session, after: Session, **extra: Any) -> dict[str, A
     return merge_expression(_diff_update(before, after), **_still_as_read(before, **extra))
 
 
-def session_update(table: str, before: Session, after: Session) -> dict[str, Any]:
-    """The same as one action of a transaction."""
-    key = to_item(schema.session_key(before.id))
-    return {"Update": {"TableName": table, "Key": key, **session_change(before, after)}}
+def update_session(plan: Plan, tag: str, before: Session, after: Session, **extra: Any) -> None:
+    """The conditional update from ``before`` to ``after`` as one action of ``plan``."""
+    plan.update(tag, schema.session_key(before.id), **session_change(before, after, **extra))
+
+
+def release_cell(plan: Plan, user_id: str, cell: str, before: Session) -> None:
+    """Delete a reservation cell, if it still belongs to the session."""
+    plan.delete("cells", schema.cell_key(user_id, cell), **owned_by(before))
 
 
 def cells_of(session: Session) -> dict[tuple[str, str], tuple[datetime, str, str]]:

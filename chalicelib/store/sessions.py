@@ -50,7 +50,6 @@ from chalicelib.store.dynamo import (
     from_item,
     merge_expression,
     set_fields,
-    to_item,
     to_values,
 )
 from chalicelib.store.pages import SortedQuery, read_sorted
@@ -65,13 +64,14 @@ from chalicelib.store.session_items import (
 )
 from chalicelib.store.session_writes import (
     SettleOutcome,
-    accepted_check,
     cells_of,
-    idempotency_put,
+    check_accepted,
     owned_by,
+    put_idempotency,
+    release_cell,
     session_change,
-    session_update,
-    stats_update,
+    update_counters,
+    update_session,
 )
 
 # Sessions last at most 90 minutes and one person's never overlap, so a
@@ -158,12 +158,12 @@ class SessionStore(Struct, frozen=True):
         """
         plan = Plan(self.db)
         if idempotency:
-            plan.add("idempotency", idempotency_put(self.db.table, session, *idempotency))
+            put_idempotency(plan, session, *idempotency)
         plan.put("session", session_to_item(session))
         for (user, _), (cell, kind, whose) in cells_of(session).items():
             plan.put(whose, cell_item(user, cell, session, kind))
-        plan.add("connection", accepted_check(self.db.table, session))
-        plan.add("counter", stats_update(self.db.table, counters))
+        check_accepted(plan, session)
+        update_counters(plan, "counter", counters)
         _commit(plan, _booking_refused)
 
     def get_with_mentor(self, session_id: str) -> tuple[Session | None, Mentor | None]:
@@ -209,13 +209,10 @@ class SessionStore(Struct, frozen=True):
     def cancel(self, before: Session, after: Session, counters: StatsChange) -> None:
         """Cancel: the session, the release of every cell and the counters, atomically."""
         plan = Plan(self.db)
-        plan.add("session", session_update(self.db.table, before, after))
-        for (user, cell), _ in cells_of(before).items():
-            key = to_item(schema.cell_key(user, cell))
-            plan.add(
-                "cells", {"Delete": {"TableName": self.db.table, "Key": key, **owned_by(before)}}
-            )
-        plan.add("counter", stats_update(self.db.table, counters))
+        update_session(plan, "session", before, after)
+        for user, cell in cells_of(before):
+            release_cell(plan, user, cell, before)
+        update_counters(plan, "counter", counters)
         _commit(plan)
 
     def reschedule(self, before: Session, after: Session) -> None:
@@ -227,31 +224,18 @@ class SessionStore(Struct, frozen=True):
         """
         old, new = cells_of(before), cells_of(after)
         plan = Plan(self.db)
-        plan.add("session", session_update(self.db.table, before, after))
-        for key in old.keys() - new.keys():
-            item_key = to_item(schema.cell_key(*key))
-            plan.add(
-                "cells",
-                {"Delete": {"TableName": self.db.table, "Key": item_key, **owned_by(before)}},
-            )
+        update_session(plan, "session", before, after)
+        for user, start in old.keys() - new.keys():
+            release_cell(plan, user, start, before)
         for key, (cell, kind, whose) in new.items():
             item = cell_item(key[0], cell, after, kind)
             if key in old:
                 fields = {k: item[k] for k in ("kind", "start", "end", schema.TTL_ATTRIBUTE)}
                 update = merge_expression(set_fields(fields), **owned_by(before))
-                plan.add(
-                    "cells",
-                    {
-                        "Update": {
-                            "TableName": self.db.table,
-                            "Key": to_item(schema.cell_key(*key)),
-                            **update,
-                        }
-                    },
-                )
+                plan.update("cells", schema.cell_key(*key), **update)
             else:
                 plan.put(whose, item)
-        plan.add("connection", accepted_check(self.db.table, after))
+        check_accepted(plan, after)
         _commit(plan)
 
     def settle(
@@ -268,10 +252,8 @@ class SessionStore(Struct, frozen=True):
             ChangedMeanwhile: the mentor's ``lastSessionAt`` changed; re-read and retry.
         """
         plan = Plan(self.db)
-        key = to_item(schema.session_key(before.id))
-        change = session_change(before, after, **condition)
-        plan.add("session", {"Update": {"TableName": self.db.table, "Key": key, **change}})
-        plan.add("mentor-stats", stats_update(self.db.table, counters))
+        update_session(plan, "session", before, after, **condition)
+        update_counters(plan, "mentor-stats", counters)
         _commit(plan)
 
     def settle_many(
@@ -286,13 +268,9 @@ class SessionStore(Struct, frozen=True):
         """
         plan = Plan(self.db)
         for before, after in changes:
-            key = to_item(schema.session_key(before.id))
-            change = session_change(before, after)
-            plan.add(
-                f"s:{before.id}", {"Update": {"TableName": self.db.table, "Key": key, **change}}
-            )
+            update_session(plan, f"s:{before.id}", before, after)
         for mentor in counters:
-            plan.add(f"m:{mentor.mentor_id}", stats_update(self.db.table, mentor))
+            update_counters(plan, f"m:{mentor.mentor_id}", mentor)
         refusal = plan.commit()
         if refusal:
             return SettleOutcome(
