@@ -30,6 +30,7 @@ from bench.world import (
     STUDENT,
     World,
 )
+from chalicelib.domain import stats
 from chalicelib.domain.clock import iso_z
 
 S = "/api/v1/sessions"
@@ -74,7 +75,7 @@ def operations(world: World, app: App) -> list[Op]:
     target = world.session("target", SLOT)
 
     def add_target() -> None:
-        world.store.sessions.add(target, None)
+        world.store.sessions.add(target, stats.change(None, target), None)
 
     def add_target_unheld() -> None:
         add_target()

@@ -18,6 +18,7 @@ from msgspec.structs import replace
 
 from bench.harness import DAY, START, ddb, fast_moto_puts
 from chalicelib.domain import availability as av_rules
+from chalicelib.domain import stats
 from chalicelib.domain.clock import iso_z
 from chalicelib.domain.connections import ConnectionAction
 from chalicelib.domain.identity import Identity
@@ -86,7 +87,7 @@ class World:
         world = cls(store, mentor, [])
         for n in range(UPCOMING):
             s = world.session(f"up{n}", START + DAY + timedelta(minutes=90 * n))
-            store.sessions.add(s, None)
+            store.sessions.add(s, stats.change(None, s), None)
             world.upcoming.append(s)
         return world
 

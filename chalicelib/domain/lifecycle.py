@@ -67,6 +67,26 @@ def join(session: Session, role: Role, now: datetime) -> Session:
     return replace(session, **changes)
 
 
+def confirm_join(read: Session, stored: Session | None) -> Session:
+    """The session to answer a join with, given how the conditional write left it.
+
+    The write records a join only while the session is SCHEDULED at the time
+    read and that participant has not joined. When it was refused because a
+    concurrent request of the same participant recorded the join first, the
+    session is still SCHEDULED at that time, and that join stands for this one.
+
+    Raises:
+        InvalidState: the session changed (or vanished) meanwhile.
+    """
+    if (
+        stored is None
+        or stored.status is not SessionStatus.SCHEDULED
+        or stored.scheduled_at != read.scheduled_at
+    ):
+        raise InvalidState(InvalidState.SESSION_CHANGED)
+    return stored
+
+
 def cancel(session: Session, role: Role, reason: str, now: datetime) -> Session:
     """The session cancelled by the caller.
 

@@ -177,7 +177,7 @@ def book(
         OutsideAvailability: not inside the mentor's availability.
     """
     if mentor.user_id == student.id or pair_status is not ConnectionStatus.ACCEPTED:
-        raise NotConnected("You need an accepted connection with this mentor to book a session.")
+        raise NotConnected()
     if mentor.availability is None:
         raise OutsideAvailability(
             "This mentor has not published any availability yet.",

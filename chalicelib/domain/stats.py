@@ -8,9 +8,10 @@ jobs recount from the sessions to correct any drift.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from msgspec import Struct, field
 from msgspec.structs import fields, replace
 
 from chalicelib.domain.people import MentorStats
@@ -42,6 +43,52 @@ def delta(before: Session | None, after: Session) -> dict[str, int]:
     old, new = contribution(before), contribution(after)
     changes = {name: getattr(new, name) - getattr(old, name) for name in COUNTERS}
     return {name: value for name, value in changes.items() if value}
+
+
+class StatsChange(Struct, frozen=True):
+    """What a write does to one mentor's statistics, for the store to apply as given.
+
+    ``counts`` are added to the counters. ``last_session_at`` is set only when
+    a completion moves it past ``last_seen`` (the value read), and only if the
+    stored value is still ``last_seen``: a maximum that an update cannot compute.
+    """
+
+    mentor_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    last_session_at: datetime | None = None
+    last_seen: datetime | None = None
+
+
+def change(
+    before: Session | None, after: Session, last_seen: datetime | None = None
+) -> StatsChange:
+    """The change one transition of a session makes to its mentor's statistics."""
+    return changes([(before, after)], {after.mentor.id: last_seen})[0]
+
+
+def changes(
+    transitions: Iterable[tuple[Session | None, Session]],
+    last_seen: Mapping[str, datetime | None],
+) -> list[StatsChange]:
+    """The summed changes of several transitions, one per mentor, in order of appearance.
+
+    ``last_seen`` is each mentor's ``lastSessionAt`` as read.
+    """
+    totals: dict[str, dict[str, int]] = {}
+    latest: dict[str, datetime | None] = {}
+    for before, after in transitions:
+        mentor = after.mentor.id
+        counts = totals.setdefault(mentor, {})
+        for name, amount in delta(before, after).items():
+            counts[name] = counts.get(name, 0) + amount
+        latest[mentor] = later(latest.get(mentor), contribution(after).last_session_at)
+    result = []
+    for mentor, counts in totals.items():
+        seen = last_seen.get(mentor)
+        candidate = latest[mentor]
+        moved = candidate if candidate and (seen is None or candidate > seen) else None
+        result.append(StatsChange(mentor, counts, moved, seen if moved else None))
+    return result
 
 
 def later(current: datetime | None, candidate: datetime | None) -> datetime | None:

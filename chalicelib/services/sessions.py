@@ -11,7 +11,7 @@ from msgspec.structs import replace
 
 from chalicelib.config import settings
 from chalicelib.domain import availability as slots
-from chalicelib.domain import lifecycle
+from chalicelib.domain import lifecycle, stats
 from chalicelib.domain import sessions as rules
 from chalicelib.domain.availability import Availability, Interval
 from chalicelib.domain.clock import iso_z
@@ -163,7 +163,11 @@ def book(
     body = render(session)
     first = IdempotentReply(fingerprint, 201, body, now + rules.IDEMPOTENCY_TTL)
     try:
-        ctx.store.sessions.add(session, (idempotency_key, first) if idempotency_key else None)
+        ctx.store.sessions.add(
+            session,
+            stats.change(None, session),
+            (idempotency_key, first) if idempotency_key else None,
+        )
     except DuplicateRequest:
         # A concurrent request with the same key committed first: answer as it did.
         assert idempotency_key is not None  # only keyed bookings write a record
@@ -207,8 +211,8 @@ def start(ctx: Context, caller: Identity, session_id: str) -> Session:
     now = ctx.clock()
     joined = lifecycle.join(session, role, now)
     if joined is not session:
-        attribute = "mentorJoinedAt" if role is Role.MENTOR else "studentJoinedAt"
-        joined = ctx.store.sessions.record_join(session, joined, attribute)
+        stored = ctx.store.sessions.record_join(session, joined, role)
+        joined = lifecycle.confirm_join(session, stored)
     link = jitsi.signed_link(joined, role, settings().jitsi, now)
     return replace(joined, meeting_link=link)
 
@@ -217,7 +221,7 @@ def cancel(ctx: Context, caller: Identity, session_id: str, reason: str) -> Sess
     """Cancel and free the time of mentor and student (2 round trips)."""
     session, role = lifecycle.participant(ctx.store.sessions.get(session_id), caller.user_id)
     cancelled = lifecycle.cancel(session, role, reason, ctx.clock())
-    ctx.store.sessions.cancel(session, cancelled)
+    ctx.store.sessions.cancel(session, cancelled, stats.change(session, cancelled))
     return cancelled
 
 
@@ -242,8 +246,9 @@ def complete(ctx: Context, caller: Identity, session_id: str, notes: str | None)
         now = ctx.clock()
         done = lifecycle.complete(session, role, notes, now)
         last = mentor.stats.last_session_at if mentor else None
+        counters = stats.change(session, done, last)
         try:
-            ctx.store.sessions.settle(session, done, last, scheduledAt=("<=", iso_z(now)))
+            ctx.store.sessions.settle(session, done, counters, scheduledAt=("<=", iso_z(now)))
         except ChangedMeanwhile:
             continue
         return done

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
 from msgspec import Struct
 
 from chalicelib.config import cursor_secret
-from chalicelib.domain.clock import iso_z, parse_iso_z
+from chalicelib.domain.clock import iso_z
 from chalicelib.domain.connections import (
     CLOSED_TO_REQUESTS,
     Connection,
@@ -14,31 +13,12 @@ from chalicelib.domain.connections import (
 )
 from chalicelib.domain.errors import ConnectionBlocked, ConnectionExists, InvalidState
 from chalicelib.store import schema
-from chalicelib.store.dynamo import (
-    Db,
-    Item,
-    cancellation_codes,
-    error_code,
-    from_item,
-    to_item,
-    to_values,
-)
+from chalicelib.store.dynamo import Db, Item, Plan, to_values
 from chalicelib.store.pages import SortedQuery, read_sorted
+from chalicelib.store.shapes import ItemShape
 
-
-def _refusal(exc: ClientError) -> ConnectionExists | ConnectionBlocked:
-    """Why a request's transaction was cancelled, read from the pair lock's reason."""
-    reasons = exc.response.get("CancellationReasons") or []
-    pair = reasons[1] if len(reasons) > 1 else {}
-    held = (
-        from_item(pair["Item"])
-        if pair.get("Code") == "ConditionalCheckFailed" and pair.get("Item")
-        else {}
-    )
-    if held.get("status") == ConnectionStatus.BLOCKED.value:
-        # Says no more than that this mentor takes no request from this student.
-        return ConnectionBlocked("This mentor is not accepting connection requests from you.")
-    return ConnectionExists("You already have a pending or accepted connection with this mentor.")
+# Connections stored before messages were optional had none.
+CONNECTION = ItemShape(Connection, missing={"message": ""})
 
 
 def connection_to_item(conn: Connection) -> Item:
@@ -50,38 +30,12 @@ def connection_to_item(conn: Connection) -> Item:
         "GSI2PK": schema.student_connections(conn.student_id),
         "GSI2SK": f"{created}#{conn.id}",
         "type": "CONNECTION",
-        "id": conn.id,
-        "mentorId": conn.mentor_id,
-        "mentorUserId": conn.mentor_user_id,
-        "mentorName": conn.mentor_name,
-        "mentorCompany": conn.mentor_company,
-        "mentorJobTitle": conn.mentor_job_title,
-        "studentId": conn.student_id,
-        "studentName": conn.student_name,
-        "studentEmail": conn.student_email,
-        "status": conn.status.value,
-        "message": conn.message,
-        "createdAt": created,
-        "updatedAt": iso_z(conn.updated_at),
+        **CONNECTION.to_item(conn),
     }
 
 
 def connection_from_item(item: Item) -> Connection:
-    return Connection(
-        id=item["id"],
-        mentor_id=item["mentorId"],
-        mentor_user_id=item["mentorUserId"],
-        mentor_name=item["mentorName"],
-        mentor_company=item["mentorCompany"],
-        mentor_job_title=item["mentorJobTitle"],
-        student_id=item["studentId"],
-        student_name=item["studentName"],
-        student_email=item.get("studentEmail"),
-        status=ConnectionStatus(item["status"]),
-        message=item.get("message", ""),
-        created_at=parse_iso_z(item["createdAt"]),
-        updated_at=parse_iso_z(item["updatedAt"]),
-    )
+    return CONNECTION.from_item(item)
 
 
 class ConnectionStore(Struct, frozen=True):
@@ -101,46 +55,34 @@ class ConnectionStore(Struct, frozen=True):
         transaction.
 
         Raises:
-            ConnectionExists: the pair already has a live connection.
+            ConnectionExists: the pair already has a live connection (or one
+                with this id exists).
             ConnectionBlocked: the mentor blocked the student.
         """
         closed = {f":c{n}": s.value for n, s in enumerate(sorted(CLOSED_TO_REQUESTS))}
-        try:
-            self.db.transact(
-                [
-                    {
-                        "Put": {
-                            "TableName": self.db.table,
-                            "Item": to_item(connection_to_item(conn)),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.db.table,
-                            "Item": to_item(
-                                {
-                                    **schema.pair_key(conn.mentor_id, conn.student_id),
-                                    "type": "PAIR",
-                                    "connectionId": conn.id,
-                                    "status": conn.status.value,
-                                }
-                            ),
-                            "ConditionExpression": (
-                                f"attribute_not_exists(PK) OR NOT (#s IN ({', '.join(closed)}))"
-                            ),
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": to_values(closed),
-                            # Tells a block from a live connection without another read.
-                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if error_code(exc) == "TransactionCanceledException":
-                raise _refusal(exc) from exc
-            raise
+        plan = Plan(self.db)
+        plan.put("connection", connection_to_item(conn))
+        pair = {
+            **schema.pair_key(conn.mentor_id, conn.student_id),
+            "type": "PAIR",
+            "connectionId": conn.id,
+            "status": conn.status.value,
+        }
+        plan.put(
+            "pair",
+            pair,
+            ConditionExpression=f"attribute_not_exists(PK) OR NOT (#s IN ({', '.join(closed)}))",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_values(closed),
+            # Tells a block from a live connection without another read.
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+        refusal = plan.commit()
+        if refusal is None:
+            return
+        if refusal.items.get("pair", {}).get("status") == ConnectionStatus.BLOCKED.value:
+            raise ConnectionBlocked()
+        raise ConnectionExists()
 
     def change_status(self, conn: Connection, expected: frozenset[ConnectionStatus]) -> Connection:
         """Move ``conn`` to its new status if it is still in one of ``expected``.
@@ -150,45 +92,31 @@ class ConnectionStore(Struct, frozen=True):
         """
         allowed = {f":e{n}": s.value for n, s in enumerate(sorted(expected))}
         updated = iso_z(conn.updated_at)
-        try:
-            self.db.transact(
-                [
-                    {
-                        "Update": {
-                            "TableName": self.db.table,
-                            "Key": to_item(schema.connection_key(conn.id)),
-                            "UpdateExpression": "SET #s = :s, updatedAt = :u",
-                            "ConditionExpression": f"#s IN ({', '.join(allowed)})",
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": to_values(
-                                {":s": conn.status.value, ":u": updated, **allowed}
-                            ),
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self.db.table,
-                            "Key": to_item(schema.pair_key(conn.mentor_id, conn.student_id)),
-                            "UpdateExpression": "SET #s = :s",
-                            "ConditionExpression": "connectionId = :id",
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": to_values(
-                                {":s": conn.status.value, ":id": conn.id}
-                            ),
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if error_code(exc) == "TransactionCanceledException":
-                codes = cancellation_codes(exc)
-                raise InvalidState(
-                    "The connection changed at the same time; reload it and try again."
-                    if codes[:1] == ["ConditionalCheckFailed"]
-                    else "The connection is no longer the live one for this pair."
-                ) from exc
-            raise
-        return conn
+        plan = Plan(self.db)
+        plan.update(
+            "connection",
+            schema.connection_key(conn.id),
+            UpdateExpression="SET #s = :s, updatedAt = :u",
+            ConditionExpression=f"#s IN ({', '.join(allowed)})",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_values(
+                {":s": conn.status.value, ":u": updated, **allowed}
+            ),
+        )
+        plan.update(
+            "pair",
+            schema.pair_key(conn.mentor_id, conn.student_id),
+            UpdateExpression="SET #s = :s",
+            ConditionExpression="connectionId = :id",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=to_values({":s": conn.status.value, ":id": conn.id}),
+        )
+        refusal = plan.commit()
+        if refusal is None:
+            return conn
+        if "connection" in refusal:
+            raise InvalidState(InvalidState.CONNECTION_CHANGED)
+        raise InvalidState(InvalidState.CONNECTION_SUPERSEDED)
 
     def list_for(
         self, user_id: str, as_mentor: bool, as_student: bool, limit: int, cursor: str | None

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import botocore.session
 from botocore.config import Config
@@ -169,14 +169,37 @@ def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def cancellation_codes(exc: ClientError) -> list[str | None]:
-    """The per-action reasons of a cancelled transaction, in action order."""
-    reasons = exc.response.get("CancellationReasons") or []
-    codes: list[str | None] = []
-    for reason in reasons:
+class Reason(NamedTuple):
+    """Why DynamoDB refused one action of a cancelled transaction."""
+
+    code: str | None
+    # The item as stored, when the action asked for it (ReturnValuesOnConditionCheckFailure).
+    item: Item | None
+
+
+CONDITION_FAILED = "ConditionalCheckFailed"
+
+# Cancellation reasons that say nothing about the data, only about load: the
+# transaction is tried again, and persisting ends in a 503, never a conflict.
+# Codes inside CancellationReasons differ from the operation's error codes
+# (ThrottlingError, ProvisionedThroughputExceeded), so both are listed.
+CONTENTION_REASONS = frozenset(
+    {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", *THROTTLING_CODES}
+)
+
+
+def cancellation_reasons(exc: ClientError) -> list[Reason] | None:
+    """The per-action reasons of a cancelled transaction, in action order (None: not one)."""
+    if error_code(exc) != "TransactionCanceledException":
+        return None
+    reasons: list[Reason] = []
+    for reason in exc.response.get("CancellationReasons") or []:
         code = reason.get("Code")
-        codes.append(None if code in (None, "None") else str(code))
-    return codes
+        item = reason.get("Item")
+        reasons.append(
+            Reason(None if code in (None, "None") else str(code), from_item(item) if item else None)
+        )
+    return reasons
 
 
 # --- retries within the time budget (chalicelib.budget) -------------------------
@@ -215,10 +238,8 @@ def _backoff(attempt: int) -> float:
 
 
 def _only_contention(exc: ClientError) -> bool:
-    if error_code(exc) != "TransactionCanceledException":
-        return False
-    codes = [c for c in cancellation_codes(exc) if c is not None]
-    return bool(codes) and all(c in ("TransactionConflict", *THROTTLING_CODES) for c in codes)
+    codes = [r.code for r in cancellation_reasons(exc) or [] if r.code is not None]
+    return bool(codes) and all(c in CONTENTION_REASONS for c in codes)
 
 
 class Db(Struct, frozen=True):
@@ -288,11 +309,11 @@ class Db(Struct, frozen=True):
     def transact(self, actions: list[dict[str, Any]]) -> None:
         """Run ``TransactWriteItems``, retrying contention; other failures propagate.
 
-        A transaction cancelled only for ``TransactionConflict`` (another
-        transaction held one of the items) is retried with jittered
-        exponential backoff; if contention persists it ends in
-        :class:`Unavailable`. A cancellation with any failed condition
-        propagates as ``ClientError`` for the caller to read reason by reason.
+        A transaction cancelled only for contention (``TransactionConflict``:
+        another transaction held one of the items) or throttling is retried
+        with jittered exponential backoff; if that persists it ends in
+        :class:`Unavailable`. Any other cancellation propagates as
+        ``ClientError``; :meth:`Plan.commit` reads it.
 
         Each try has a token of its own, which the transport retries inside
         :meth:`call` repeat: a repeat of a transaction that committed while
@@ -325,3 +346,83 @@ class Db(Struct, frozen=True):
     def query(self, **kwargs: Any) -> tuple[list[Item], dict[str, Any] | None]:
         out = self.call("query", TableName=self.table, **kwargs)
         return [from_item(i) for i in out.get("Items", [])], out.get("LastEvaluatedKey")
+
+
+class Refusal(Struct, frozen=True):
+    """Why a transaction was refused: the tags of the actions whose condition failed."""
+
+    tags: frozenset[str]
+    # Per tag, the item as stored, for actions that asked for it.
+    items: dict[str, Item]
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self.tags
+
+
+class Plan:
+    """A transaction's actions, each tagged with what its condition protects.
+
+    :meth:`commit` runs it and reports a refusal by tag, so each caller maps
+    tags to domain errors and nothing else reads cancellation reasons.
+    """
+
+    def __init__(self, db: Db) -> None:
+        self.db = db
+        self.table = db.table
+        self.actions: list[dict[str, Any]] = []
+        self.tags: list[str] = []
+
+    def add(self, tag: str, action: dict[str, Any] | None) -> None:
+        if action is None:
+            return
+        self.actions.append(action)
+        self.tags.append(tag)
+
+    def put(self, tag: str, item: Mapping[str, Any], **condition: Any) -> None:
+        """Put ``item``; on the condition that its key is free unless ``condition`` says else."""
+        self.add(
+            tag,
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                    **condition,
+                }
+            },
+        )
+
+    def update(self, tag: str, key: Mapping[str, str], **expression: Any) -> None:
+        """Update the item at ``key`` (``expression``: the update and its condition)."""
+        self.add(tag, {"Update": {"TableName": self.table, "Key": to_item(key), **expression}})
+
+    def delete(self, tag: str, key: Mapping[str, str], **condition: Any) -> None:
+        self.add(tag, {"Delete": {"TableName": self.table, "Key": to_item(key), **condition}})
+
+    def check(self, tag: str, key: Mapping[str, str], **condition: Any) -> None:
+        """Write nothing, on the condition that the item at ``key`` holds ``condition``."""
+        self.add(
+            tag, {"ConditionCheck": {"TableName": self.table, "Key": to_item(key), **condition}}
+        )
+
+    def commit(self) -> Refusal | None:
+        """Run the transaction; None when it committed, else the tags whose condition failed.
+
+        Contention and throttling never come back as a refusal: :meth:`Db.transact`
+        retries them and then raises :class:`Unavailable` (a 503 with Retry-After).
+        A cancellation that no failed condition explains propagates as ``ClientError``.
+        """
+        try:
+            self.db.transact(self.actions)
+        except ClientError as exc:
+            reasons = cancellation_reasons(exc)
+            failed = [
+                (tag, reason)
+                for tag, reason in zip(self.tags, reasons or [], strict=False)
+                if reason.code == CONDITION_FAILED
+            ]
+            if not failed:
+                raise
+            items = {tag: reason.item for tag, reason in failed if reason.item is not None}
+            return Refusal(frozenset(tag for tag, _ in failed), items)
+        return None

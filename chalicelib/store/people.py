@@ -17,42 +17,24 @@ from chalicelib.store import schema
 from chalicelib.store.dynamo import (
     Db,
     Item,
+    Plan,
     error_code,
     merge_expression,
     set_fields,
-    to_item,
     to_values,
 )
 from chalicelib.store.pages import Page, SortedQuery, read_sorted
+from chalicelib.store.shapes import ItemShape
+
+USER = ItemShape(User)
 
 
 def user_to_item(user: User) -> Item:
-    return {
-        **schema.user_key(user.id),
-        "type": "USER",
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "emailVerified": user.email_verified,
-        "timezone": user.timezone,
-        "mentorId": user.mentor_id,
-        "createdAt": iso_z(user.created_at),
-        "updatedAt": iso_z(user.updated_at),
-    }
+    return {**schema.user_key(user.id), "type": "USER", **USER.to_item(user)}
 
 
 def user_from_item(item: Item) -> User:
-    return User(
-        id=item["id"],
-        name=item["name"],
-        email=item.get("email"),
-        timezone=item["timezone"],
-        mentor_id=item.get("mentorId"),
-        created_at=parse_iso_z(item["createdAt"]),
-        updated_at=parse_iso_z(item["updatedAt"]),
-        # Users stored before the flag existed are unverified until a token vouches again.
-        email_verified=item.get("emailVerified") is True,
-    )
+    return USER.from_item(item)
 
 
 # Mentor statistics are top-level counters on the mentor item, so one
@@ -171,13 +153,7 @@ class PeopleStore(Struct, frozen=True):
         Raises:
             Conflict: the user became a mentor since it was read; re-read and retry.
         """
-        user_fields = {
-            "name": user.name,
-            "email": user.email,
-            "emailVerified": user.email_verified,
-            "timezone": user.timezone,
-            "updatedAt": iso_z(user.updated_at),
-        }
+        user_fields = USER.part(user, "name", "email", "email_verified", "timezone", "updated_at")
         # The condition pins the mentor link read by the caller, so the mentor's
         # copy of the name below is the right one to update.
         condition = (
@@ -188,34 +164,21 @@ class PeopleStore(Struct, frozen=True):
                 "ExpressionAttributeValues": to_values({":m": previous_mentor_id}),
             }
         )
-        actions: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self.db.table,
-                    "Key": to_item(schema.user_key(user.id)),
-                    **merge_expression(set_fields(user_fields), **condition),
-                }
-            }
-        ]
+        plan = Plan(self.db)
+        plan.update(
+            "user",
+            schema.user_key(user.id),
+            **merge_expression(set_fields(user_fields), **condition),
+        )
         if previous_mentor_id:
             sort = schema.mentor_directory_sort(user.name, previous_mentor_id)
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": self.db.table,
-                        "Key": to_item(schema.mentor_key(previous_mentor_id)),
-                        **set_fields(
-                            {"name": user.name, "email": user.shared_email, "GSI1SK": sort}
-                        ),
-                    }
-                }
+            plan.update(
+                "mentor",
+                schema.mentor_key(previous_mentor_id),
+                **set_fields({"name": user.name, "email": user.shared_email, "GSI1SK": sort}),
             )
-        try:
-            self.db.transact(actions)
-        except ClientError as exc:
-            if error_code(exc) == "TransactionCanceledException":
-                raise Conflict("Your profile changed while it was being saved.") from exc
-            raise
+        if plan.commit():
+            raise Conflict(Conflict.PROFILE_CHANGED)
 
     def add_mentor(self, mentor: Mentor) -> bool:
         """Create the profile and link it to its user, atomically.
@@ -223,34 +186,16 @@ class PeopleStore(Struct, frozen=True):
         Returns False when the user already has a mentor profile (a concurrent
         create won); nothing is written then.
         """
-        try:
-            self.db.transact(
-                [
-                    {
-                        "Put": {
-                            "TableName": self.db.table,
-                            "Item": to_item(mentor_to_item(mentor)),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self.db.table,
-                            "Key": to_item(schema.user_key(mentor.user_id)),
-                            "UpdateExpression": "SET mentorId = :m",
-                            "ConditionExpression": (
-                                "attribute_exists(PK) AND attribute_not_exists(mentorId)"
-                            ),
-                            "ExpressionAttributeValues": to_values({":m": mentor.id}),
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if error_code(exc) == "TransactionCanceledException":
-                return False
-            raise
-        return True
+        plan = Plan(self.db)
+        plan.put("mentor", mentor_to_item(mentor))
+        plan.update(
+            "user",
+            schema.user_key(mentor.user_id),
+            UpdateExpression="SET mentorId = :m",
+            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(mentorId)",
+            ExpressionAttributeValues=to_values({":m": mentor.id}),
+        )
+        return plan.commit() is None
 
     def save_mentor_profile(self, mentor: Mentor) -> None:
         """Write the profile fields only; counters and stats belong to the session flows."""

@@ -1,26 +1,30 @@
 """The single-table key design: the one place that knows how items are keyed.
 
-Access patterns (base table ``PK``/``SK`` and three GSIs, all projecting ALL):
+Access patterns (base table ``PK``/``SK`` and five GSIs, all projecting ALL).
+A GSI key reads ``partition / sort``; GSI4 and GSI5 share the partitions of
+GSI1 and GSI2 but sort by ``TABSK`` (``A#`` or ``X#`` for cancelled, then
+``{at}#{id}``), so each tab of My Sessions is one key range. The pair lock
+holds the pair's latest connection id and status (BLOCKED included).
 
-=====================================  ===========================  ==========================
-access pattern                         key                          item
-=====================================  ===========================  ==========================
-user by id                             PK=USER#{userId} SK=USER     user record
-mentor profile by id                   PK=MENTOR#{id} SK=MENTOR     mentor profile (+availability)
-mentor directory, by name              GSI1 MENTORS / {name}#{id}   mentor profile
-connection by id                       PK=CONN#{id} SK=CONN         connection
-a mentor's connections, newest first   GSI1 MCONN#{mentorUserId}    connection
-a student's connections, newest first  GSI2 SCONN#{userId}          connection
-the live connection of a pair          PK=PAIR#{mentorId}#{userId}  pair lock (status, connId)
-session by id (id = {mentorId}_{rnd})  PK=SESSION#{id} SK=SESSION   session
-a mentor's sessions by time (all)      GSI1 MSESS#{mentorUserId}    session
-a student's sessions by time (all)     GSI2 SSESS#{userId}          session
-a mentor's sessions by tab and time    GSI4 MSESS#.. / TABSK        session (A#/X# + time)
-a student's sessions by tab and time   GSI5 SSESS#.. / TABSK        session (A#/X# + time)
-a user's busy 15-minute UTC cells      PK=CELL#{userId} SK={start}  reservation (one per cell)
-sessions due for finalizing            GSI3 DUE / {dueAt}#{id}      session while SCHEDULED
-idempotency record of a request        PK=IDEM#{userId}#{key}       stored first response
-=====================================  ===========================  ==========================
+=====================================  =====================================  =====================
+access pattern                         key                                    item
+=====================================  =====================================  =====================
+user by id                             PK=USER#{userId} SK=USER               user record
+mentor profile by id                   PK=MENTOR#{id} SK=MENTOR               profile, availability
+mentor directory, by name              GSI1 MENTORS / {name}#{id}             mentor profile
+connection by id                       PK=CONN#{id} SK=CONN                   connection
+a mentor's connections, newest first   GSI1 MCONN#{mentorUserId} / {at}#{id}  connection
+a student's connections, newest first  GSI2 SCONN#{userId} / {at}#{id}        connection
+the live connection of a pair          PK=PAIR#{mentorId}#{userId} SK=PAIR    pair lock
+session by id (id = {mentorId}_{rnd})  PK=SESSION#{id} SK=SESSION             session
+a mentor's sessions by time (all)      GSI1 MSESS#{mentorUserId} / {at}#{id}  session
+a student's sessions by time (all)     GSI2 SSESS#{userId} / {at}#{id}        session
+a mentor's sessions by tab and time    GSI4 MSESS#{mentorUserId} / TABSK      session
+a student's sessions by tab and time   GSI5 SSESS#{userId} / TABSK            session
+sessions due for finalizing            GSI3 DUE / {dueAt}#{id}                session if SCHEDULED
+a user's busy 15-minute UTC cells      PK=CELL#{userId} SK={start}            reservation, per cell
+idempotency record of a request        PK=IDEM#{userId}#{key} SK=IDEM         first response
+=====================================  =====================================  =====================
 
 Every state change conditions on the base item (GSIs are eventually
 consistent and cannot carry conditions). The per-user lists are keyed by user

@@ -1,7 +1,7 @@
-"""The conditional writes of a session's life: transaction plans and their parts.
+"""The conditional writes of a session's life: the parts of its transaction plans.
 
 Each change is written on the condition that the session is still as it was
-read; a cancelled transaction is read reason by reason (``Plan.failed``).
+read; a refused transaction comes back by tag from ``Plan.commit``.
 """
 
 from __future__ import annotations
@@ -9,17 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
 from msgspec import Struct
 
 from chalicelib.domain.clock import iso_z
-from chalicelib.domain.errors import (
-    Conflict,
-    DuplicateRequest,
-    NotConnected,
-    NotFound,
-    SlotUnavailable,
-)
 from chalicelib.domain.sessions import (
     IDEMPOTENCY_TTL,
     IdempotentReply,
@@ -28,56 +20,14 @@ from chalicelib.domain.sessions import (
     mentor_cells,
     student_cells,
 )
+from chalicelib.domain.stats import StatsChange
 from chalicelib.store import schema
-from chalicelib.store.dynamo import (
-    Item,
-    cancellation_codes,
-    merge_expression,
-    set_fields,
-    to_item,
-    to_values,
-)
+from chalicelib.store.dynamo import Plan, merge_expression, set_fields, to_values
 from chalicelib.store.people import STAT_ATTRIBUTES
 from chalicelib.store.session_items import session_to_item
 
-CHANGED = "The session changed at the same time; reload it and try again."
 
-
-class Plan:
-    """A transaction's actions, each tagged with what it protects."""
-
-    def __init__(self, table: str) -> None:
-        self.table = table
-        self.actions: list[dict[str, Any]] = []
-        self.roles: list[str] = []
-
-    def add(self, role: str, action: dict[str, Any] | None) -> None:
-        if action is None:
-            return
-        self.actions.append(action)
-        self.roles.append(role)
-
-    def put(self, role: str, item: Item) -> None:
-        self.add(
-            role,
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_item(item),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        )
-
-    def failed(self, exc: ClientError) -> set[str]:
-        """The roles whose conditions failed, from the cancellation reasons."""
-        codes = cancellation_codes(exc)
-        return {self.roles[n] for n, code in enumerate(codes) if code == "ConditionalCheckFailed"}
-
-
-def idempotency_put(
-    table: str, session: Session, key: str, first: IdempotentReply
-) -> dict[str, Any]:
+def put_idempotency(plan: Plan, session: Session, key: str, first: IdempotentReply) -> None:
     record = {
         **schema.idempotency_key(session.student.id, key),
         "type": "IDEMPOTENCY",
@@ -88,28 +38,25 @@ def idempotency_put(
         schema.TTL_ATTRIBUTE: int(first.expires_at.timestamp()),
     }
     now = first.expires_at - IDEMPOTENCY_TTL
-    return {
-        "Put": {
-            "TableName": table,
-            "Item": to_item(record),
-            # An expired record may linger until TTL removes it; it no longer counts.
-            "ConditionExpression": "attribute_not_exists(PK) OR #ttl < :now",
-            "ExpressionAttributeNames": {"#ttl": schema.TTL_ATTRIBUTE},
-            "ExpressionAttributeValues": to_values({":now": int(now.timestamp())}),
-        }
-    }
+    plan.put(
+        "idempotency",
+        record,
+        # An expired record may linger until TTL removes it; it no longer counts.
+        ConditionExpression="attribute_not_exists(PK) OR #ttl < :now",
+        ExpressionAttributeNames={"#ttl": schema.TTL_ATTRIBUTE},
+        ExpressionAttributeValues=to_values({":now": int(now.timestamp())}),
+    )
 
 
-def accepted_check(table: str, session: Session) -> dict[str, Any]:
-    return {
-        "ConditionCheck": {
-            "TableName": table,
-            "Key": to_item(schema.pair_key(session.mentor.id, session.student.id)),
-            "ConditionExpression": "#s = :accepted",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": to_values({":accepted": "ACCEPTED"}),
-        }
-    }
+def check_accepted(plan: Plan, session: Session) -> None:
+    """Require the pair's connection to be ACCEPTED when the transaction commits."""
+    plan.check(
+        "connection",
+        schema.pair_key(session.mentor.id, session.student.id),
+        ConditionExpression="#s = :accepted",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues=to_values({":accepted": "ACCEPTED"}),
+    )
 
 
 class SettleOutcome(Struct, frozen=True):
@@ -118,68 +65,42 @@ class SettleOutcome(Struct, frozen=True):
     stale_mentors: set[str]
 
 
-class LastHeld(Struct, frozen=True):
-    """A new candidate for the mentor's ``lastSessionAt`` and the value it was read as."""
+def update_counters(plan: Plan, tag: str, change: StatsChange) -> None:
+    """Move the mentor's counters by ``change`` (no action when nothing changes).
 
-    candidate: datetime
-    seen: datetime | None
-
-
-def stats_update(
-    table: str, mentor_id: str, changes: dict[str, int], last: LastHeld | None = None
-) -> dict[str, Any] | None:
-    """The mentor's counters moved by ``changes`` (None when nothing changes).
-
-    ``lastSessionAt`` is a maximum, which an UpdateExpression cannot compute:
-    it is set to the candidate only if the candidate is later than the value
-    read, and only if that value is unchanged (else the caller re-reads).
+    ``lastSessionAt`` is written only on the condition that it still holds the
+    value the change was decided from (else the caller re-reads).
     """
     clauses: list[str] = []
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
     adds = []
-    for n, (name, amount) in enumerate(changes.items()):
+    for n, (name, amount) in enumerate(change.counts.items()):
         names[f"#s{n}"] = STAT_ATTRIBUTES[name]
         values[f":s{n}"] = amount
         adds.append(f"#s{n} :s{n}")
     if adds:
         clauses.append("ADD " + ", ".join(adds))
     condition = "attribute_exists(PK)"
-    if last and (last.seen is None or last.candidate > last.seen):
+    if change.last_session_at:
         clauses.append("SET #last = :last")
         names["#last"] = "lastSessionAt"
-        values[":last"] = iso_z(last.candidate)
-        if last.seen is None:
+        values[":last"] = iso_z(change.last_session_at)
+        if change.last_seen is None:
             condition += " AND attribute_not_exists(#last)"
         else:
             condition += " AND #last = :seen"
-            values[":seen"] = iso_z(last.seen)
+            values[":seen"] = iso_z(change.last_seen)
     if not clauses:
-        return None
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": to_item(schema.mentor_key(mentor_id)),
-            "UpdateExpression": " ".join(clauses),
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_values(values),
-        }
-    }
-
-
-def booking_error(failed: set[str]) -> Exception:
-    if "idempotency" in failed:
-        return DuplicateRequest("A request with this Idempotency-Key was just processed.")
-    if "connection" in failed:
-        return NotConnected("Your connection with this mentor is no longer accepted.")
-    if "counter" in failed:
-        return NotFound("No such mentor.")
-    if "student" in failed:
-        return SlotUnavailable("You already have a session at that time.")
-    if "mentor" in failed:
-        return SlotUnavailable("The mentor is not available at that time any more.")
-    return Conflict("The booking could not be saved; please try again.")
+        return
+    plan.update(
+        tag,
+        schema.mentor_key(change.mentor_id),
+        UpdateExpression=" ".join(clauses),
+        ConditionExpression=condition,
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=to_values(values),
+    )
 
 
 def _diff_update(before: Session, after: Session) -> dict[str, Any]:
@@ -215,10 +136,14 @@ def session_change(before: Session, after: Session, **extra: Any) -> dict[str, A
     return merge_expression(_diff_update(before, after), **_still_as_read(before, **extra))
 
 
-def session_update(table: str, before: Session, after: Session) -> dict[str, Any]:
-    """The same as one action of a transaction."""
-    key = to_item(schema.session_key(before.id))
-    return {"Update": {"TableName": table, "Key": key, **session_change(before, after)}}
+def update_session(plan: Plan, tag: str, before: Session, after: Session, **extra: Any) -> None:
+    """The conditional update from ``before`` to ``after`` as one action of ``plan``."""
+    plan.update(tag, schema.session_key(before.id), **session_change(before, after, **extra))
+
+
+def release_cell(plan: Plan, user_id: str, cell: str, before: Session) -> None:
+    """Delete a reservation cell, if it still belongs to the session."""
+    plan.delete("cells", schema.cell_key(user_id, cell), **owned_by(before))
 
 
 def cells_of(session: Session) -> dict[tuple[str, str], tuple[datetime, str, str]]:

@@ -10,7 +10,7 @@ one person always share a cell, so at most one of them can commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,13 +18,18 @@ from botocore.exceptions import ClientError
 from msgspec import Struct
 
 from chalicelib.config import cursor_secret
-from chalicelib.domain import stats
 from chalicelib.domain.availability import CELL_MINUTES, Interval
 from chalicelib.domain.clock import iso_z, parse_iso_z
 from chalicelib.domain.connections import ConnectionStatus
 from chalicelib.domain.errors import (
     ChangedMeanwhile,
+    Conflict,
+    DomainError,
+    DuplicateRequest,
     InvalidState,
+    NotConnected,
+    NotFound,
+    SlotUnavailable,
 )
 from chalicelib.domain.people import Mentor, User
 from chalicelib.domain.sessions import (
@@ -33,18 +38,18 @@ from chalicelib.domain.sessions import (
     Session,
     SessionStatus,
     Tab,
-    mentor_cells,
     mentor_id_of,
-    student_cells,
 )
+from chalicelib.domain.stats import StatsChange
 from chalicelib.store import schema
 from chalicelib.store.dynamo import (
     Db,
+    Plan,
+    Refusal,
     error_code,
     from_item,
     merge_expression,
     set_fields,
-    to_item,
     to_values,
 )
 from chalicelib.store.pages import SortedQuery, read_sorted
@@ -52,23 +57,21 @@ from chalicelib.store.people import mentor_from_item, user_from_item
 from chalicelib.store.session_items import (
     cell_interval,
     cell_item,
+    joined_attribute,
     reply_from_item,
     session_from_item,
     session_to_item,
 )
 from chalicelib.store.session_writes import (
-    CHANGED,
-    LastHeld,
-    Plan,
     SettleOutcome,
-    accepted_check,
-    booking_error,
     cells_of,
-    idempotency_put,
+    check_accepted,
     owned_by,
+    put_idempotency,
+    release_cell,
     session_change,
-    session_update,
-    stats_update,
+    update_counters,
+    update_session,
 )
 
 # Sessions last at most 90 minutes and one person's never overlap, so a
@@ -76,6 +79,32 @@ from chalicelib.store.session_writes import (
 # that the tab filter then drops.
 LONGEST_SESSION = timedelta(minutes=90)
 TAB_SLACK = 4
+
+# What a refused booking means, by the tag whose condition failed; first match wins.
+_BOOKING_REFUSALS: tuple[tuple[str, type[DomainError], str | None], ...] = (
+    ("idempotency", DuplicateRequest, None),
+    ("connection", NotConnected, NotConnected.NO_LONGER),
+    ("counter", NotFound, NotFound.NO_MENTOR),
+    ("student", SlotUnavailable, SlotUnavailable.STUDENT_BUSY),
+    ("mentor", SlotUnavailable, SlotUnavailable.MENTOR_BUSY),
+)
+
+
+def _booking_refused(refusal: Refusal) -> DomainError:
+    """The domain error a refused booking stands for."""
+    for tag, error, detail in _BOOKING_REFUSALS:
+        if tag in refusal:
+            return error(detail)
+    return Conflict(Conflict.BOOKING_NOT_SAVED)
+
+
+def _change_refused(refusal: Refusal) -> DomainError:
+    """The domain error a refused change of a booked session stands for."""
+    if "session" in refusal or "cells" in refusal:
+        return InvalidState(InvalidState.SESSION_CHANGED)
+    if "mentor-stats" in refusal:
+        return ChangedMeanwhile()
+    return _booking_refused(refusal)
 
 
 class BookingInputs(Struct, frozen=True):
@@ -113,34 +142,29 @@ class SessionStore(Struct, frozen=True):
         item = self.db.get(schema.idempotency_key(student_id, key))
         return reply_from_item(item, now) if item else None
 
-    def add(self, session: Session, idempotency: tuple[str, IdempotentReply] | None) -> None:
-        """Commit a booking (and, with a key, its first reply) in one transaction.
+    def add(
+        self,
+        session: Session,
+        counters: StatsChange,
+        idempotency: tuple[str, IdempotentReply] | None,
+    ) -> None:
+        """Commit a booking, its mentor's ``counters`` (and, with a key, its first reply) at once.
 
         Raises:
             SlotUnavailable: a cell of the mentor or of the student is taken.
             NotConnected: the connection stopped being ACCEPTED meanwhile.
-            Conflict: the idempotency key was used by a concurrent request
-                (re-read the stored reply).
+            DuplicateRequest: the idempotency key was used by a concurrent
+                request (re-read the stored reply).
         """
-        plan = Plan(self.db.table)
+        plan = Plan(self.db)
         if idempotency:
-            plan.add("idempotency", idempotency_put(self.db.table, session, *idempotency))
+            put_idempotency(plan, session, *idempotency)
         plan.put("session", session_to_item(session))
-        for cell in mentor_cells(session):
-            kind = "S" if cell < session.ends_at else "B"
-            plan.put("mentor", cell_item(session.mentor.user_id, cell, session, kind))
-        for cell in student_cells(session):
-            plan.put("student", cell_item(session.student.id, cell, session, "S"))
-        plan.add("connection", accepted_check(self.db.table, session))
-        plan.add(
-            "counter", stats_update(self.db.table, session.mentor.id, stats.delta(None, session))
-        )
-        try:
-            self.db.transact(plan.actions)
-        except ClientError as exc:
-            if error_code(exc) != "TransactionCanceledException":
-                raise
-            raise booking_error(plan.failed(exc)) from exc
+        for (user, _), (cell, kind, whose) in cells_of(session).items():
+            plan.put(whose, cell_item(user, cell, session, kind))
+        check_accepted(plan, session)
+        update_counters(plan, "counter", counters)
+        _commit(plan, _booking_refused)
 
     def get_with_mentor(self, session_id: str) -> tuple[Session | None, Mentor | None]:
         """A session and its mentor's profile, in one round trip."""
@@ -159,10 +183,15 @@ class SessionStore(Struct, frozen=True):
             mentor = None
         return session, mentor
 
-    def record_join(self, before: Session, after: Session, joined_attribute: str) -> Session:
-        """Write a participant's first join; a concurrent identical join is not an error."""
+    def record_join(self, before: Session, after: Session, role: Role) -> Session | None:
+        """Write a participant's first join; the session as stored afterwards.
+
+        The write holds only while the session is as read and ``role`` has not
+        joined yet. Refused, it answers the session as the other write left it
+        (None if gone), without another read, for the caller to judge.
+        """
         update = session_change(before, after)
-        update["ConditionExpression"] += f" AND attribute_not_exists({joined_attribute})"
+        update["ConditionExpression"] += f" AND attribute_not_exists({joined_attribute(role)})"
         try:
             out = self.db.update(
                 schema.session_key(before.id),
@@ -174,29 +203,17 @@ class SessionStore(Struct, frozen=True):
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise
             current: dict[str, Any] | None = exc.response.get("Item")  # type: ignore[assignment]
-            now_item = session_from_item(from_item(current)) if current else None
-            if (
-                now_item
-                and now_item.status is SessionStatus.SCHEDULED
-                and (now_item.scheduled_at == before.scheduled_at)
-            ):
-                return now_item
-            raise InvalidState(CHANGED) from exc
+            return session_from_item(from_item(current)) if current else None
         return session_from_item(from_item(out["Attributes"]))
 
-    def cancel(self, before: Session, after: Session) -> None:
-        """Cancel: the session, the release of every cell and the counter, atomically."""
-        plan = Plan(self.db.table)
-        plan.add("session", session_update(self.db.table, before, after))
-        for (user, cell), _ in cells_of(before).items():
-            key = to_item(schema.cell_key(user, cell))
-            plan.add(
-                "cells", {"Delete": {"TableName": self.db.table, "Key": key, **owned_by(before)}}
-            )
-        plan.add(
-            "counter", stats_update(self.db.table, before.mentor.id, stats.delta(before, after))
-        )
-        self._commit(plan)
+    def cancel(self, before: Session, after: Session, counters: StatsChange) -> None:
+        """Cancel: the session, the release of every cell and the counters, atomically."""
+        plan = Plan(self.db)
+        update_session(plan, "session", before, after)
+        for user, cell in cells_of(before):
+            release_cell(plan, user, cell, before)
+        update_counters(plan, "counter", counters)
+        _commit(plan)
 
     def reschedule(self, before: Session, after: Session) -> None:
         """Move the session and its cells in one transaction.
@@ -206,39 +223,26 @@ class SessionStore(Struct, frozen=True):
         only the new time needs are put with ``attribute_not_exists``.
         """
         old, new = cells_of(before), cells_of(after)
-        plan = Plan(self.db.table)
-        plan.add("session", session_update(self.db.table, before, after))
-        for key in old.keys() - new.keys():
-            item_key = to_item(schema.cell_key(*key))
-            plan.add(
-                "cells",
-                {"Delete": {"TableName": self.db.table, "Key": item_key, **owned_by(before)}},
-            )
+        plan = Plan(self.db)
+        update_session(plan, "session", before, after)
+        for user, start in old.keys() - new.keys():
+            release_cell(plan, user, start, before)
         for key, (cell, kind, whose) in new.items():
             item = cell_item(key[0], cell, after, kind)
             if key in old:
                 fields = {k: item[k] for k in ("kind", "start", "end", schema.TTL_ATTRIBUTE)}
                 update = merge_expression(set_fields(fields), **owned_by(before))
-                plan.add(
-                    "cells",
-                    {
-                        "Update": {
-                            "TableName": self.db.table,
-                            "Key": to_item(schema.cell_key(*key)),
-                            **update,
-                        }
-                    },
-                )
+                plan.update("cells", schema.cell_key(*key), **update)
             else:
                 plan.put(whose, item)
-        plan.add("connection", accepted_check(self.db.table, after))
-        self._commit(plan)
+        check_accepted(plan, after)
+        _commit(plan)
 
     def settle(
         self,
         before: Session,
         after: Session,
-        mentor_last_held: datetime | None,
+        counters: StatsChange,
         **condition: tuple[str, str],
     ) -> None:
         """Move a session out of SCHEDULED (complete, finalize) with its mentor's counters.
@@ -247,71 +251,34 @@ class SessionStore(Struct, frozen=True):
             InvalidState: the session changed since it was read.
             ChangedMeanwhile: the mentor's ``lastSessionAt`` changed; re-read and retry.
         """
-        plan = Plan(self.db.table)
-        key = to_item(schema.session_key(before.id))
-        change = session_change(before, after, **condition)
-        plan.add("session", {"Update": {"TableName": self.db.table, "Key": key, **change}})
-        held = stats.contribution(after).last_session_at
-        last = LastHeld(held, mentor_last_held) if held else None
-        changes = stats.delta(before, after)
-        plan.add("mentor-stats", stats_update(self.db.table, before.mentor.id, changes, last))
-        self._commit(plan)
+        plan = Plan(self.db)
+        update_session(plan, "session", before, after, **condition)
+        update_counters(plan, "mentor-stats", counters)
+        _commit(plan)
 
     def settle_many(
-        self, changes: list[tuple[Session, Session]], last_held: dict[str, datetime | None]
+        self, changes: list[tuple[Session, Session]], counters: list[StatsChange]
     ) -> SettleOutcome:
-        """Settle several sessions in one transaction, their mentors' counters summed.
+        """Settle several sessions in one transaction, with their mentors' summed ``counters``.
 
-        ``last_held`` is each mentor's ``lastSessionAt`` as read. A session that
-        changed meanwhile is reported in ``changed`` and nothing of the batch is
-        written; a mentor whose ``lastSessionAt`` moved is reported in
-        ``stale_mentors``. The caller drops or refreshes those and tries again.
+        A session that changed meanwhile is reported in ``changed`` and nothing
+        of the batch is written; a mentor whose ``lastSessionAt`` moved is
+        reported in ``stale_mentors``. The caller drops or refreshes those and
+        tries again.
         """
-        plan = Plan(self.db.table)
-        totals: dict[str, dict[str, int]] = {}
-        latest: dict[str, datetime | None] = {}
+        plan = Plan(self.db)
         for before, after in changes:
-            key = to_item(schema.session_key(before.id))
-            change = session_change(before, after)
-            plan.add(
-                f"s:{before.id}", {"Update": {"TableName": self.db.table, "Key": key, **change}}
-            )
-            mentor = before.mentor.id
-            for name, amount in stats.delta(before, after).items():
-                totals.setdefault(mentor, {}).setdefault(name, 0)
-                totals[mentor][name] += amount
-            latest[mentor] = stats.later(
-                latest.get(mentor), stats.contribution(after).last_session_at
-            )
-        for mentor, counts in totals.items():
-            held = latest.get(mentor)
-            last = LastHeld(held, last_held.get(mentor)) if held else None
-            plan.add(f"m:{mentor}", stats_update(self.db.table, mentor, counts, last))
-        try:
-            self.db.transact(plan.actions)
-        except ClientError as exc:
-            if error_code(exc) != "TransactionCanceledException":
-                raise
-            failed = plan.failed(exc)
+            update_session(plan, f"s:{before.id}", before, after)
+        for mentor in counters:
+            update_counters(plan, f"m:{mentor.mentor_id}", mentor)
+        refusal = plan.commit()
+        if refusal:
             return SettleOutcome(
                 committed=False,
-                changed={role[2:] for role in failed if role.startswith("s:")},
-                stale_mentors={role[2:] for role in failed if role.startswith("m:")},
+                changed={tag[2:] for tag in refusal.tags if tag.startswith("s:")},
+                stale_mentors={tag[2:] for tag in refusal.tags if tag.startswith("m:")},
             )
         return SettleOutcome(committed=True, changed=set(), stale_mentors=set())
-
-    def _commit(self, plan: Plan) -> None:
-        try:
-            self.db.transact(plan.actions)
-        except ClientError as exc:
-            if error_code(exc) != "TransactionCanceledException":
-                raise
-            failed = plan.failed(exc)
-            if "session" in failed or "cells" in failed:
-                raise InvalidState(CHANGED) from exc
-            if "mentor-stats" in failed:
-                raise ChangedMeanwhile("The mentor's statistics moved; re-read.") from exc
-            raise booking_error(failed) from exc
 
     def due(
         self, now: datetime, limit: int, after: dict[str, Any] | None
@@ -396,6 +363,12 @@ class SessionStore(Struct, frozen=True):
         scope = f"sessions:{user_id}:{','.join(r.value for r in roles)}:{tab or 'all'}"
         page = read_sorted(self.db, queries, limit, cursor, scope, cursor_secret())
         return [session_from_item(i) for i in page.items], page.next_cursor
+
+
+def _commit(plan: Plan, refused: Callable[[Refusal], DomainError] = _change_refused) -> None:
+    refusal = plan.commit()
+    if refusal:
+        raise refused(refusal)
 
 
 def _tab_query(user_id: str, role: Role, tab: Tab | None, now: datetime) -> SortedQuery:

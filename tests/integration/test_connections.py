@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
+from chalicelib.store.dynamo import client
 from tests.integration.conftest import Api, Calls, connect, make_mentor
+from tests.virtual_time import VirtualTime
 
 URL = "/api/v1/connections"
 
@@ -31,6 +35,29 @@ def test_second_request_while_pending_or_accepted_is_409(api: Api) -> None:
     again = api.post(URL, user="s-1", json_body={"mentorId": mentor_id})
     assert again.status == 409
     assert again.code == "CONNECTION_EXISTS"
+
+
+@pytest.mark.parametrize("reason", ["TransactionConflict", "ThrottlingError"])
+def test_a_request_refused_for_load_is_a_503_not_a_conflict(
+    api: Api, virtual_time: VirtualTime, reason: str
+) -> None:
+    mentor_id = make_mentor(api, "m-1")
+    api.get("/api/v1/me", user="s-1")
+
+    def refuse(**_: object) -> None:
+        response: dict[str, Any] = {
+            "Error": {"Code": "TransactionCanceledException", "Message": "injected"},
+            "CancellationReasons": [{"Code": "None"}, {"Code": reason}],
+        }
+        raise ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
+
+    client().meta.events.register("before-call.dynamodb.TransactWriteItems", refuse)
+    reply = api.post(URL, user="s-1", json_body={"mentorId": mentor_id})
+    assert reply.status == 503
+    assert reply.code == "SERVICE_UNAVAILABLE"
+    assert reply.headers["Retry-After"] == "1"
+    client().meta.events.unregister("before-call.dynamodb.TransactWriteItems", refuse)
+    assert api.get(URL, user="s-1").body["items"] == []
 
 
 def test_connecting_to_oneself_is_400(api: Api) -> None:

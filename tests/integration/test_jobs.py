@@ -78,7 +78,7 @@ def test_finalize_settles_every_due_session_through_the_scheduled_function(
         "completed": 1,
         "noShow": 3,
         "skipped": 0,
-        "mentorsRecalculated": 1,
+        "mentorsUpdated": 1,
     }
     assert summary["stoppedEarly"] is False
     assert summary["job"] == "finalize_sessions"
@@ -183,7 +183,8 @@ def test_mentor_completing_while_finalize_runs_wins_cleanly(
 
     def by_mentor() -> Reply:
         try:
-            store.sessions.settle(read, lifecycle.complete(read, Role.MENTOR, "done", late), None)
+            done = lifecycle.complete(read, Role.MENTOR, "done", late)
+            store.sessions.settle(read, done, stats.change(read, done))
             results["mentor"] = "won"
         except Exception as exc:
             results["mentor"] = type(exc).__name__

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from chalicelib.domain import lifecycle
+from chalicelib.domain import lifecycle, stats
 from chalicelib.domain.clock import parse_iso_z
 from chalicelib.domain.errors import InvalidState
 from chalicelib.domain.sessions import Role
@@ -410,13 +410,18 @@ def _decided_from_one_read(api: Api, mentor: str, first: str, second: str) -> tu
     assert read is not None
     assert mentor_profile is not None
     early = START - timedelta(hours=3)
+
+    def cancel() -> None:
+        cancelled = lifecycle.cancel(read, Role.STUDENT, "race", early)
+        store.sessions.cancel(read, cancelled, stats.change(read, cancelled))
+
+    def complete() -> None:
+        done = lifecycle.complete(read, Role.MENTOR, None, START)
+        store.sessions.settle(read, done, stats.change(read, done))
+
     writes: dict[str, Callable[[], None]] = {
-        "cancel": lambda: store.sessions.cancel(
-            read, lifecycle.cancel(read, Role.STUDENT, "race", early)
-        ),
-        "complete": lambda: store.sessions.settle(
-            read, lifecycle.complete(read, Role.MENTOR, None, START), None
-        ),
+        "cancel": cancel,
+        "complete": complete,
         "move-12": lambda: store.sessions.reschedule(
             read,
             lifecycle.reschedule(

@@ -146,3 +146,52 @@ def test_a_transaction_tried_again_after_contention_gets_a_new_token(
     tokens = {json.loads(b)["ClientRequestToken"] for b in failures.bodies}
     assert len(failures.bodies) == 2
     assert len(tokens) == 2
+
+
+def cancelled(*codes: str) -> ClientError:
+    response: dict[str, Any] = {
+        "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+        "CancellationReasons": [{"Code": code} for code in codes],
+    }
+    return ClientError(response, "TransactWriteItems")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded"])
+def test_a_transaction_throttled_inside_is_retried_then_a_503_never_a_refusal(
+    db: Db, clock: VirtualTime, reason: str
+) -> None:
+    failures = fail("TransactWriteItems", cancelled("None", reason))
+    plan = dynamo.Plan(db)
+    plan.put("first", {"PK": "C#1", "SK": "X"})
+    plan.put("second", {"PK": "C#2", "SK": "X"})
+    with pytest.raises(Unavailable) as raised:
+        plan.commit()
+    assert len(failures.bodies) == dynamo.TRANSACT_ATTEMPTS
+    assert raised.value.retry_after_seconds == 1
+
+
+def test_a_refused_plan_names_the_tags_whose_condition_failed(db: Db, clock: VirtualTime) -> None:
+    db.put({"PK": "D#2", "SK": "X", "type": "T", "status": "HELD"})
+    plan = dynamo.Plan(db)
+    plan.put("free", {"PK": "D#1", "SK": "X"})
+    taken = _put("D#2")
+    taken["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    plan.add("taken", taken)
+    refusal = plan.commit()
+    assert refusal is not None
+    assert refusal.tags == {"taken"}
+    assert "taken" in refusal
+    assert "free" not in refusal
+    assert refusal.items["taken"]["status"] == "HELD"
+    assert db.get({"PK": "D#1", "SK": "X"}) is None
+    plan = dynamo.Plan(db)
+    plan.put("new", {"PK": "D#3", "SK": "X"})
+    assert plan.commit() is None
+
+
+def test_a_cancellation_no_condition_explains_is_not_a_refusal(db: Db, clock: VirtualTime) -> None:
+    fail("TransactWriteItems", cancelled("None", "ValidationError"))
+    plan = dynamo.Plan(db)
+    plan.put("first", {"PK": "E#1", "SK": "X"})
+    with pytest.raises(ClientError):
+        plan.commit()
