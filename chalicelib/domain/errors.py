@@ -82,6 +82,7 @@ class Conflict(DomainError):
 
     code = "CONFLICT"
     BOOKING_NOT_SAVED = "The booking could not be saved; please try again."
+    NOT_SAVED = "The change could not be saved; please try again."
     PROFILE_CHANGED = "Your profile changed while it was being saved."
 
 

@@ -26,7 +26,7 @@ from msgspec import Struct
 
 from chalicelib import budget
 from chalicelib.config import settings
-from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.logs import logger
 from chalicelib.store import codec
 
@@ -410,7 +410,9 @@ class Plan:
 
         Contention and throttling never come back as a refusal: :meth:`Db.transact`
         retries them and then raises :class:`Unavailable` (a 503 with Retry-After).
-        A cancellation that no failed condition explains propagates as ``ClientError``.
+        A cancellation that no failed condition explains (DynamoDB's
+        ``ValidationError`` reason, say) is a :class:`Conflict`: the change was
+        not made, and no request may answer 500.
         """
         try:
             self.db.transact(self.actions)
@@ -422,7 +424,10 @@ class Plan:
                 if reason.code == CONDITION_FAILED
             ]
             if not failed:
-                raise
+                if reasons is None:
+                    raise
+                logger.error("transaction cancelled without a failed condition: %s", reasons)
+                raise Conflict(Conflict.NOT_SAVED) from exc
             items = {tag: reason.item for tag, reason in failed if reason.item is not None}
             return Refusal(frozenset(tag for tag, _ in failed), items)
         return None

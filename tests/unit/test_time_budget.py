@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeou
 from moto import mock_aws
 
 from chalicelib import budget
-from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.store import dynamo
 from chalicelib.store.dynamo import Db, client, reset_clients
 from chalicelib.store.tables import create_table
@@ -189,9 +189,14 @@ def test_a_refused_plan_names_the_tags_whose_condition_failed(db: Db, clock: Vir
     assert plan.commit() is None
 
 
-def test_a_cancellation_no_condition_explains_is_not_a_refusal(db: Db, clock: VirtualTime) -> None:
+def test_a_cancellation_no_condition_explains_is_a_conflict_not_a_refusal(
+    db: Db, clock: VirtualTime
+) -> None:
+    # No tag to map to a business rule, and never a 500: a generic 409, nothing written.
     fail("TransactWriteItems", cancelled("None", "ValidationError"))
     plan = dynamo.Plan(db)
     plan.put("first", {"PK": "E#1", "SK": "X"})
-    with pytest.raises(ClientError):
+    with pytest.raises(Conflict) as raised:
         plan.commit()
+    assert raised.value.code == "CONFLICT"
+    assert db.get({"PK": "E#1", "SK": "X"}) is None
