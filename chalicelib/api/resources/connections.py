@@ -28,6 +28,7 @@ from chalicelib.domain.errors import (
     InvalidState,
     NotFound,
 )
+from chalicelib.domain.sessions import Role
 from chalicelib.services import connections
 
 
@@ -132,7 +133,7 @@ def list_connections(v: Views) -> PageOut[ConnectionOut]:
     side with `?role=`; every status.
     """
     query = parse_query(v.request, ConnectionsQuery)
-    role = connections.Role(query.role) if query.role else None
+    role = Role(query.role) if query.role else None
     items, cursor = connections.list_mine(v.ctx, caller(v.request), role, query.limit, query.cursor)
     return PageOut[ConnectionOut](items=[connection_out(c) for c in items], next_cursor=cursor)
 
