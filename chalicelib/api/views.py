@@ -64,7 +64,7 @@ def local_token(v: Views) -> models.LocalTokenOut:
     token is HS256, signed with `AUTH_JWT_SECRET`, valid for 12 hours, with
     `sub` = `userId` and the `name` and `email` given.
     """
-    from chalicelib.admin import mint_token
+    from chalicelib.local_tokens import mint_token
 
     body = parse_body(v.request, models.LocalTokenIn)
     token = mint_token(body.user_id, body.name, body.email, hours=12)

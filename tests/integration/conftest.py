@@ -16,8 +16,8 @@ from moto import mock_aws
 
 from app import app
 from chalicelib import jobs
-from chalicelib.admin import mint_token
 from chalicelib.api.views import Views
+from chalicelib.local_tokens import mint_token
 from chalicelib.store.dynamo import client, reset_clients
 from chalicelib.store.tables import create_table
 from tests.virtual_time import VirtualTime, install
