@@ -13,6 +13,7 @@ gc.disable()
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, CORSConfig, Cron, Rate
 
 from chalicelib.api import auth, docs_page, openapi, views
+from chalicelib.api.context import RequestContext
 from chalicelib.api.http import LazyModule, Routes, problem_middleware
 from chalicelib.config import require_safe_auth, settings
 
@@ -37,7 +38,7 @@ cors = CORSConfig(
     allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
     max_age=600,
 )
-routes = Routes(app, jwt_auth, cors, views.Views.live)
+routes = Routes(app, jwt_auth, cors, RequestContext.live)
 
 V1 = "/api/v1"
 # Views are named, not imported: a cold Lambda loads only the resource it serves.

@@ -141,9 +141,9 @@ class FakeClock:
 
 def install_clock(clock: FakeClock) -> None:
     from chalicelib import jobs
-    from chalicelib.api.views import Views
+    from chalicelib.api.context import RequestContext
 
-    Views.clock = staticmethod(clock)
+    RequestContext.clock = staticmethod(clock)
     jobs.clock = clock
 
 

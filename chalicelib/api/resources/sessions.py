@@ -8,6 +8,7 @@ from chalice.app import Response
 from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
+from chalicelib.api.context import RequestContext
 from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     CalendarTime,
@@ -22,7 +23,6 @@ from chalicelib.api.models import (
     TimeZoneName,
     UtcDateTime,
 )
-from chalicelib.api.views import Views
 from chalicelib.domain import sessions as session_rules
 from chalicelib.domain.clock import CALENDAR, iso_z
 from chalicelib.domain.errors import (
@@ -238,7 +238,7 @@ def _timing_rules() -> tuple[Fails, ...]:
     },
     response_example=SESSION_EXAMPLE,
 )
-def book_session(v: Views) -> Response:
+def book_session(rc: RequestContext) -> Response:
     """Book a session with a mentor.
 
     Students with an ACCEPTED connection to the mentor. The whole session
@@ -251,8 +251,8 @@ def book_session(v: Views) -> Response:
     `Idempotency-Key`, a retry of the same request returns the first answer
     (with `Idempotent-Replayed: true`) and books nothing new.
     """
-    body = parse_body(v.request, BookIn)
-    key = v.request.headers.get("idempotency-key")
+    body = parse_body(rc.request, BookIn)
+    key = rc.request.headers.get("idempotency-key")
     request = BookingRequest(
         mentor_id=body.mentor_id,
         scheduled_at=body.scheduled_at,
@@ -265,8 +265,8 @@ def book_session(v: Views) -> Response:
     )
     canonical = {**body.model_dump(mode="json"), "scheduled_at": iso_z(body.scheduled_at)}
     booked = sessions.book(
-        v.ctx,
-        caller(v.request),
+        rc.ctx,
+        caller(rc.request),
         request,
         session_rules.check_idempotency_key(key) if key is not None else None,
         session_rules.fingerprint(canonical),
@@ -283,15 +283,15 @@ def book_session(v: Views) -> Response:
     response=PageOut[SessionOut],
     response_example={"items": [SESSION_EXAMPLE], "nextCursor": None},
 )
-def my_sessions(v: Views) -> PageOut[SessionOut]:
+def my_sessions(rc: RequestContext) -> PageOut[SessionOut]:
     """My Sessions: the sessions you are the mentor or the student of.
 
     Filtered by `?tab=` and `?role=`, a page at a time.
     """
-    query = parse_query(v.request, SessionsQuery)
+    query = parse_query(rc.request, SessionsQuery)
     items, cursor = sessions.my_sessions(
-        v.ctx,
-        caller(v.request),
+        rc.ctx,
+        caller(rc.request),
         Tab(query.tab) if query.tab else None,
         Role(query.role) if query.role else None,
         query.limit,
@@ -301,12 +301,12 @@ def my_sessions(v: Views) -> PageOut[SessionOut]:
 
 
 @endpoint(response=SessionOut, errors=(SESSION_NOT_YOURS,), response_example=SESSION_EXAMPLE)
-def get_session(v: Views, session_id: str) -> SessionOut:
+def get_session(rc: RequestContext, session_id: str) -> SessionOut:
     """One of your sessions.
 
     Only its mentor and its student see it; anyone else gets a 404.
     """
-    return session_out(sessions.get_session(v.ctx, caller(v.request), path_id(session_id)))
+    return session_out(sessions.get_session(rc.ctx, caller(rc.request), path_id(session_id)))
 
 
 @endpoint(
@@ -326,7 +326,7 @@ def get_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-12-02T08:52:10Z",
     },
 )
-def start_session(v: Views, session_id: str) -> SessionOut:
+def start_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Join a session's call.
 
     Its mentor or student, while it is SCHEDULED, from 15 minutes before the
@@ -336,7 +336,7 @@ def start_session(v: Views, session_id: str) -> SessionOut:
     Jitsi token auth configured, a link with your own `?jwt=` (the mentor's
     makes them moderator). In-person sessions have no link.
     """
-    return session_out(sessions.start(v.ctx, caller(v.request), path_id(session_id)))
+    return session_out(sessions.start(rc.ctx, caller(rc.request), path_id(session_id)))
 
 
 @endpoint(
@@ -353,14 +353,16 @@ def start_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-11-29T12:00:00Z",
     },
 )
-def cancel_session(v: Views, session_id: str) -> SessionOut:
+def cancel_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Cancel a session.
 
     Its mentor or student, with a reason, while it is SCHEDULED and at least 2
     hours before the start. The time is free again for both at once.
     """
-    body = parse_body(v.request, CancelIn)
-    return session_out(sessions.cancel(v.ctx, caller(v.request), path_id(session_id), body.reason))
+    body = parse_body(rc.request, CancelIn)
+    return session_out(
+        sessions.cancel(rc.ctx, caller(rc.request), path_id(session_id), body.reason)
+    )
 
 
 @endpoint(
@@ -385,7 +387,7 @@ def cancel_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-11-29T12:00:00Z",
     },
 )
-def reschedule_session(v: Views, session_id: str) -> SessionOut:
+def reschedule_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Move a session to another time.
 
     Its mentor or student, while it is SCHEDULED and at least 2 hours before
@@ -394,9 +396,9 @@ def reschedule_session(v: Views, session_id: str) -> SessionOut:
     time); `duration` left out keeps the length. The meeting link is kept,
     and `rescheduledFrom` records the previous start.
     """
-    body = parse_body(v.request, RescheduleIn)
+    body = parse_body(rc.request, RescheduleIn)
     moved = sessions.reschedule(
-        v.ctx, caller(v.request), path_id(session_id), body.scheduled_at, body.duration
+        rc.ctx, caller(rc.request), path_id(session_id), body.scheduled_at, body.duration
     )
     return session_out(moved)
 
@@ -427,7 +429,7 @@ def reschedule_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-12-02T10:01:30Z",
     },
 )
-def complete_session(v: Views, session_id: str) -> SessionOut:
+def complete_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Mark a session completed.
 
     Its mentor only, while it is SCHEDULED and once it has started; the body
@@ -435,9 +437,9 @@ def complete_session(v: Views, session_id: str) -> SessionOut:
     statistics. Sessions nobody completes are settled by a scheduled job 30
     minutes after their end: COMPLETED if both joined, else NO_SHOW.
     """
-    body = parse_body(v.request, CompleteIn, optional=True)
+    body = parse_body(rc.request, CompleteIn, optional=True)
     return session_out(
-        sessions.complete(v.ctx, caller(v.request), path_id(session_id), body.session_notes)
+        sessions.complete(rc.ctx, caller(rc.request), path_id(session_id), body.session_notes)
     )
 
 
