@@ -263,19 +263,29 @@ def book_session(rc: RequestContext) -> Response:
         description=body.description,
         agenda_notes=body.agenda_notes,
     )
-    canonical = {**body.model_dump(mode="json"), "scheduled_at": iso_z(body.scheduled_at)}
-    booked = sessions.book(
-        rc.ctx,
-        caller(rc.request),
-        request,
-        session_rules.check_idempotency_key(key) if key is not None else None,
-        session_rules.fingerprint(canonical),
-        lambda s: session_out(s).model_dump_json(by_alias=True),
-    )
+    who = caller(rc.request)
+    keyed = None
+    if key is not None:
+        canonical = {**body.model_dump(mode="json"), "scheduled_at": iso_z(body.scheduled_at)}
+        keyed = sessions.Keyed(
+            session_rules.check_idempotency_key(key), session_rules.fingerprint(canonical), _created
+        )
+    outcome = sessions.book(rc.ctx, who, request, keyed)
+    if isinstance(outcome, sessions.Replayed):
+        return _answered(outcome.answer, replayed=True)
+    return _answered(outcome.answer or _created(outcome.session), replayed=False)
+
+
+def _created(session: Session) -> sessions.Answer:
+    """A booking's answer: 201 and the session (a retry with its key gets this answer again)."""
+    return sessions.Answer(201, session_out(session).model_dump_json(by_alias=True))
+
+
+def _answered(answer: sessions.Answer, *, replayed: bool) -> Response:
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
-    if booked.replayed:
+    if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return Response(body=booked.body, status_code=booked.status, headers=headers)
+    return Response(body=answer.body, status_code=answer.status, headers=headers)
 
 
 @endpoint(
