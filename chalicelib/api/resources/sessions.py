@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from chalice.app import Response
+from msgspec import structs
 from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
@@ -454,39 +455,22 @@ def complete_session(rc: RequestContext, session_id: str) -> SessionOut:
 
 
 def session_out(s: Session) -> SessionOut:
-    return SessionOut(
-        id=s.id,
-        mentor_id=s.mentor.id,
-        student_id=s.student.id,
-        scheduled_at=s.scheduled_at,
-        ends_at=s.ends_at,
-        duration=s.duration,
-        status=s.status.value,
-        session_type=s.session_type.value,
-        title=s.title,
-        description=s.description,
-        timezone=s.timezone,
-        meeting_link=s.meeting_link,
-        meeting_room=s.meeting_room,
-        agenda_notes=s.agenda_notes,
-        session_notes=s.session_notes,
-        started_at=s.started_at,
-        mentor_joined_at=s.mentor_joined_at,
-        student_joined_at=s.student_joined_at,
-        ended_at=s.ended_at,
-        cancelled_at=s.cancelled_at,
-        cancelled_by=s.cancelled_by,
-        cancellation_reason=s.cancellation_reason,
-        no_show_by=s.no_show_by,
-        rescheduled_from=s.rescheduled_from,
-        created_at=s.created_at,
-        updated_at=s.updated_at,
-        mentor=SessionMentor(
-            id=s.mentor.id,
-            user_id=s.mentor.user_id,
-            company=s.mentor.company,
-            job_title=s.mentor.job_title,
-            user=SessionMentorUser(name=s.mentor.name, email=s.mentor.email),
-        ),
-        student=ConnectionStudent(id=s.student.id, name=s.student.name, email=s.student.email),
+    """The session as :class:`SessionOut` has it.
+
+    A field named as in :class:`Session` is taken as it is; only what the
+    contract names or nests differently is spelt out here.
+    """
+    mentor = s.mentor
+    return SessionOut.model_validate(
+        {
+            **structs.asdict(s),
+            "mentor_id": mentor.id,
+            "student_id": s.student.id,
+            "ends_at": s.ends_at,
+            "mentor": {
+                **structs.asdict(mentor),
+                "user": {"name": mentor.name, "email": mentor.email},
+            },
+            "student": structs.asdict(s.student),
+        }
     )
