@@ -201,7 +201,7 @@ def _stack(*emulator_args: str) -> Iterator[Any]:
 
 def _load(stack: Any, requests: int, threads: int, first_day: int = 2) -> dict[str, Any]:
     from bench import load
-    from chalicelib.admin import mint_token
+    from chalicelib.local_tokens import mint_token
 
     return load.run(
         stack.api_url,

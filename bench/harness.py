@@ -141,9 +141,9 @@ class FakeClock:
 
 def install_clock(clock: FakeClock) -> None:
     from chalicelib import jobs
-    from chalicelib.api.views import Views
+    from chalicelib.api.context import RequestContext
 
-    Views.clock = staticmethod(clock)
+    RequestContext.clock = staticmethod(clock)
     jobs.clock = clock
 
 
@@ -247,7 +247,7 @@ class App:
 
     def token(self, user: str) -> str:
         if user not in self._tokens:
-            from chalicelib.admin import mint_token
+            from chalicelib.local_tokens import mint_token
 
             self._tokens[user] = mint_token(user, f"User {user}", f"{user}@example.com", 24)
         return self._tokens[user]

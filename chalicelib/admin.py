@@ -11,40 +11,14 @@ import json
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-
-import jwt
+from datetime import UTC, datetime
 
 from chalicelib import demo, jobs
-from chalicelib.config import DEPLOYED_STAGES, settings
-from chalicelib.domain.clock import system_clock
+from chalicelib.config import settings
+from chalicelib.local_tokens import mint_token
 from chalicelib.store.tables import create_table
 
 TOKEN_HOURS = 12
-
-
-def mint_token(user_id: str, name: str | None, email: str | None, hours: float) -> str:
-    """A bearer token for the local stage, signed with ``AUTH_JWT_SECRET``."""
-    cfg = settings()
-    if cfg.stage in DEPLOYED_STAGES:
-        raise SystemExit(f"stage {cfg.stage!r} verifies identity-provider tokens only.")
-    if not cfg.jwt_secret:
-        raise SystemExit("AUTH_JWT_SECRET is not set: this stage does not mint tokens.")
-    now = system_clock()
-    claims: dict[str, object] = {
-        "sub": user_id,
-        "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(hours=hours)).timestamp()),
-    }
-    if name:
-        claims["name"] = name
-    if email:
-        claims["email"] = email
-    if cfg.issuer:
-        claims["iss"] = cfg.issuer
-    if cfg.audience:
-        claims["aud"] = cfg.audience
-    return jwt.encode(claims, cfg.jwt_secret, algorithm="HS256")
 
 
 def _instant(text: str) -> datetime:

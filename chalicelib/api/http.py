@@ -6,7 +6,6 @@ problem response, and nothing a client sends can surface as a bare 500.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -14,6 +13,7 @@ from chalice.app import Chalice, ChaliceAuthorizer, CORSConfig, Request, Respons
 from msgspec import Struct
 from pydantic import BaseModel, ValidationError
 
+from chalicelib.api.lazy import LazyView
 from chalicelib.api.problems import (
     HttpProblem,
     from_domain_error,
@@ -198,39 +198,6 @@ def endpoint(
 def contract_of(view: View) -> Contract:
     found = getattr(view, "__contract__", None)
     return found if isinstance(found, Contract) else Contract()
-
-
-class LazyView:
-    """A view named by its module, imported when its route is first served.
-
-    A cold Lambda then loads the views and pydantic models of the one route it
-    serves, not those of every resource.
-    """
-
-    __slots__ = ("_view", "module", "name")
-
-    def __init__(self, module: str, name: str) -> None:
-        self.module = module
-        self.name = name
-        self._view: View | None = None
-
-    def resolve(self) -> View:
-        if self._view is None:
-            view: View = getattr(importlib.import_module(self.module), self.name)
-            self._view = view
-        return self._view
-
-
-class LazyModule:
-    """``LazyModule("pkg.mod").view`` names ``pkg.mod.view`` without importing the module."""
-
-    def __init__(self, module: str) -> None:
-        self._module = module
-
-    def __getattr__(self, name: str) -> LazyView:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return LazyView(self._module, name)
 
 
 class RouteSpec(Struct, frozen=True):

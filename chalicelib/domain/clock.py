@@ -29,7 +29,7 @@ def system_clock() -> datetime:
 
 
 def shifted(clock: Clock, seconds: float) -> Clock:
-    """``clock`` moved by ``seconds`` (local time travel; see ``Views.live``)."""
+    """``clock`` moved by ``seconds`` (local time travel; see ``RequestContext.live``)."""
     return lambda: (clock() + timedelta(seconds=seconds)).replace(microsecond=0)
 
 

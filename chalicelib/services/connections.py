@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from chalicelib.domain import connections as rules
 from chalicelib.domain.connections import Connection, ConnectionAction
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.identity import Identity
+from chalicelib.domain.sessions import Role
 from chalicelib.services import Context
 from chalicelib.services.people import refresh_claims, register
-
-
-class Role(StrEnum):
-    MENTOR = "mentor"
-    STUDENT = "student"
 
 
 def request(ctx: Context, caller: Identity, mentor_id: str, message: str | None) -> Connection:

@@ -49,12 +49,37 @@ class AvailabilityView(Struct, frozen=True):
     booked: list[Interval]
 
 
-class Booked(Struct, frozen=True):
-    """A booking's answer: the status and JSON body, and whether it is a replay."""
+class Answer(Struct, frozen=True):
+    """How the API answered a keyed booking: kept with the key, given again to a retry."""
 
     status: int
     body: str
-    replayed: bool
+
+
+class Keyed(Struct, frozen=True):
+    """A booking request made with an ``Idempotency-Key``.
+
+    ``answer`` is the API's answer for the session booked now. It is written in
+    the booking's transaction, so of two concurrent requests with the same key,
+    the one that does not commit replays the answer of the one that did.
+    """
+
+    key: str
+    fingerprint: str
+    answer: Callable[[Session], Answer]
+
+
+class Booked(Struct, frozen=True):
+    """This request booked ``session``; a keyed request also has the ``answer`` kept for it."""
+
+    session: Session
+    answer: Answer | None = None
+
+
+class Replayed(Struct, frozen=True):
+    """A retry of a keyed request: nothing booked, the first request's ``answer`` again."""
+
+    answer: Answer
 
 
 def set_availability(ctx: Context, caller: Identity, av: Availability) -> str:
@@ -124,17 +149,9 @@ def availability_view(
 
 
 def book(
-    ctx: Context,
-    caller: Identity,
-    request: BookingRequest,
-    idempotency_key: str | None,
-    fingerprint: str,
-    render: Callable[[Session], str],
-) -> Booked:
+    ctx: Context, caller: Identity, request: BookingRequest, keyed: Keyed | None
+) -> Booked | Replayed:
     """Book a session for the caller (two round trips).
-
-    ``render`` turns the new session into the response body, which is stored
-    with the session so that a retry with the same key gets the same answer.
 
     Raises:
         NotFound, NotConnected, ValidationFailed, OutsideAvailability,
@@ -142,10 +159,10 @@ def book(
     """
     now = ctx.clock()
     inputs = ctx.store.sessions.booking_inputs(
-        caller.user_id, request.mentor_id, idempotency_key, now
+        caller.user_id, request.mentor_id, keyed.key if keyed else None, now
     )
-    if inputs.replay:
-        return _replay(inputs.replay, fingerprint)
+    if keyed is not None and inputs.replay is not None:
+        return _replay(inputs.replay, keyed.fingerprint)
     if inputs.mentor is None:
         raise NotFound("No such mentor.")
     if inputs.student is None:
@@ -160,28 +177,28 @@ def book(
     session = rules.book(
         request, inputs.student, inputs.mentor, inputs.pair_status, now, session_id, meeting
     )
-    body = render(session)
-    first = IdempotentReply(fingerprint, 201, body, now + rules.IDEMPOTENCY_TTL)
+    if keyed is None:
+        ctx.store.sessions.add(session, stats.change(None, session), None)
+        return Booked(session)
+    answer = keyed.answer(session)
+    first = IdempotentReply(
+        keyed.fingerprint, answer.status, answer.body, now + rules.IDEMPOTENCY_TTL
+    )
     try:
-        ctx.store.sessions.add(
-            session,
-            stats.change(None, session),
-            (idempotency_key, first) if idempotency_key else None,
-        )
+        ctx.store.sessions.add(session, stats.change(None, session), (keyed.key, first))
     except DuplicateRequest:
         # A concurrent request with the same key committed first: answer as it did.
-        assert idempotency_key is not None  # only keyed bookings write a record
-        stored = ctx.store.sessions.get_reply(caller.user_id, idempotency_key, now)
+        stored = ctx.store.sessions.get_reply(caller.user_id, keyed.key, now)
         if stored is None:
             raise
-        return _replay(stored, fingerprint)
-    return Booked(201, body, replayed=False)
+        return _replay(stored, keyed.fingerprint)
+    return Booked(session, answer)
 
 
-def _replay(stored: IdempotentReply, fingerprint: str) -> Booked:
+def _replay(stored: IdempotentReply, fingerprint: str) -> Replayed:
     if stored.fingerprint != fingerprint:
         raise IdempotencyKeyReused("This Idempotency-Key was already used for a different request.")
-    return Booked(stored.status, stored.body, replayed=True)
+    return Replayed(Answer(stored.status, stored.body))
 
 
 def my_sessions(

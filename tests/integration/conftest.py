@@ -16,8 +16,8 @@ from moto import mock_aws
 
 from app import app
 from chalicelib import jobs
-from chalicelib.admin import mint_token
-from chalicelib.api.views import Views
+from chalicelib.api.context import RequestContext
+from chalicelib.local_tokens import mint_token
 from chalicelib.store.dynamo import client, reset_clients
 from chalicelib.store.tables import create_table
 from tests.virtual_time import VirtualTime, install
@@ -218,7 +218,7 @@ START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # a Tuesday; 09:00 in Berlin
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock(START)
-    monkeypatch.setattr(Views, "clock", staticmethod(fake))
+    monkeypatch.setattr(RequestContext, "clock", staticmethod(fake))
     monkeypatch.setattr(jobs, "clock", fake)
     return fake
 

@@ -74,8 +74,9 @@ class World:
     def do_book(self, student: int, slot: int, duration: int) -> None:
         at = self.clock.now.replace(minute=0, second=0) + timedelta(minutes=30 * slot)
         request = BookingRequest(self.mentor_id, at, duration, SessionType.VIDEO, "t", "UTC")
-        booked = sessions.book(self.ctx, self.students[student], request, None, "f", lambda s: s.id)
-        self.booked.append(booked.body)
+        booked = sessions.book(self.ctx, self.students[student], request, None)
+        assert isinstance(booked, sessions.Booked)  # no key, so never a replay
+        self.booked.append(booked.session.id)
 
     def _session(self, n: int) -> str | None:
         return self.booked[n % len(self.booked)] if self.booked else None

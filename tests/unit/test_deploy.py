@@ -516,7 +516,7 @@ def test_make_run_pins_the_api_origin_to_its_web_client() -> None:
 
 
 def test_prod_cannot_mint_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.admin import mint_token
+    from chalicelib.local_tokens import mint_token
 
     monkeypatch.setenv("STAGE", "prod")
     monkeypatch.setenv("AUTH_JWT_SECRET", "anything-at-all-that-is-long-enough")

@@ -1,7 +1,7 @@
 """One module per resource: its request and response models and its views.
 
-``app.py`` names these views lazily, so a cold Lambda imports the module of
-the route it serves and builds none of the other resources' models. Only
+A module loads with its first request (:mod:`chalicelib.api.lazy`), so a
+cold Lambda builds none of the other resources' models. Only
 :func:`caller` lives here: the caller's identity as every resource reads it.
 """
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
+from chalicelib.api.context import RequestContext
 from chalicelib.api.http import endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     CalendarDate,
@@ -17,7 +18,6 @@ from chalicelib.api.models import (
     TimeZoneName,
     UtcDateTime,
 )
-from chalicelib.api.views import Views
 from chalicelib.domain.availability import (
     MAX_RANGE_DAYS,
     SLOT_MINUTES,
@@ -150,7 +150,7 @@ AVAILABILITY_EXAMPLE = {"mentorId": "demo-mentor-profile", **AVAILABILITY_IN_EXA
     request_example=AVAILABILITY_IN_EXAMPLE,
     response_example=AVAILABILITY_EXAMPLE,
 )
-def set_availability(v: Views) -> AvailabilityOut:
+def set_availability(rc: RequestContext) -> AvailabilityOut:
     """Replace your availability as a mentor.
 
     Mentors only. The whole availability at once: weekly windows of wall-clock
@@ -159,9 +159,9 @@ def set_availability(v: Views) -> AvailabilityOut:
     minimum notice and the buffer kept free after each session. Sessions
     already booked are kept.
     """
-    body = parse_body(v.request, AvailabilityIn)
+    body = parse_body(rc.request, AvailabilityIn)
     av = availability_from(body)
-    mentor_id = sessions.set_availability(v.ctx, caller(v.request), av)
+    mentor_id = sessions.set_availability(rc.ctx, caller(rc.request), av)
     return availability_out(mentor_id, av)
 
 
@@ -185,7 +185,7 @@ def set_availability(v: Views) -> AvailabilityOut:
         "bookedSlots": [{"start": "2026-12-01T09:00:00Z", "end": "2026-12-01T10:00:00Z"}],
     },
 )
-def get_availability(v: Views, mentor_id: str) -> AvailabilitySlotsOut:
+def get_availability(rc: RequestContext, mentor_id: str) -> AvailabilitySlotsOut:
     """A mentor's availability and free slots.
 
     Public. For the dates `from` to `to` (read in `timezone`, default the
@@ -195,9 +195,9 @@ def get_availability(v: Views, mentor_id: str) -> AvailabilitySlotsOut:
     session or its buffer, and the booked sessions' times (`bookedSlots`).
     A session of 60 or 90 minutes needs that many consecutive free slots.
     """
-    query = parse_query(v.request, AvailabilityQuery)
+    query = parse_query(rc.request, AvailabilityQuery)
     view = sessions.availability_view(
-        v.ctx, path_id(mentor_id), query.from_, query.to, query.timezone
+        rc.ctx, path_id(mentor_id), query.from_, query.to, query.timezone
     )
     base = availability_out(view.mentor_id, view.availability)  # fields shared with the POST
     slot = timedelta(minutes=SLOT_MINUTES)

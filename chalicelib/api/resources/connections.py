@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from chalicelib.api.context import RequestContext
 from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     ConnectionStudent,
@@ -18,7 +19,6 @@ from chalicelib.api.models import (
     UtcDateTime,
 )
 from chalicelib.api.resources import caller
-from chalicelib.api.views import Views
 from chalicelib.domain.connections import Connection, ConnectionAction
 from chalicelib.domain.errors import (
     ConnectionBlocked,
@@ -28,6 +28,7 @@ from chalicelib.domain.errors import (
     InvalidState,
     NotFound,
 )
+from chalicelib.domain.sessions import Role
 from chalicelib.services import connections
 
 
@@ -105,7 +106,7 @@ NOT_YOURS = fails(NotFound, "no such connection, or you are neither its mentor n
     },
     response_example=PENDING_EXAMPLE,
 )
-def create_connection(v: Views) -> ConnectionOut:
+def create_connection(rc: RequestContext) -> ConnectionOut:
     """Ask a mentor for a connection.
 
     You become the connection's student; it starts PENDING until the mentor
@@ -114,9 +115,9 @@ def create_connection(v: Views) -> ConnectionOut:
     the mentor blocked you (`CONNECTION_BLOCKED`). Booking a session needs an
     ACCEPTED connection.
     """
-    body = parse_body(v.request, ConnectionIn)
+    body = parse_body(rc.request, ConnectionIn)
     return connection_out(
-        connections.request(v.ctx, caller(v.request), body.mentor_id, body.message)
+        connections.request(rc.ctx, caller(rc.request), body.mentor_id, body.message)
     )
 
 
@@ -125,29 +126,33 @@ def create_connection(v: Views) -> ConnectionOut:
     response=PageOut[ConnectionOut],
     response_example={"items": [CONNECTION_EXAMPLE], "nextCursor": None},
 )
-def list_connections(v: Views) -> PageOut[ConnectionOut]:
+def list_connections(rc: RequestContext) -> PageOut[ConnectionOut]:
     """Your connections, newest first.
 
     Those where you are the mentor and those where you are the student, or one
     side with `?role=`; every status.
     """
-    query = parse_query(v.request, ConnectionsQuery)
-    role = connections.Role(query.role) if query.role else None
-    items, cursor = connections.list_mine(v.ctx, caller(v.request), role, query.limit, query.cursor)
+    query = parse_query(rc.request, ConnectionsQuery)
+    role = Role(query.role) if query.role else None
+    items, cursor = connections.list_mine(
+        rc.ctx, caller(rc.request), role, query.limit, query.cursor
+    )
     return PageOut[ConnectionOut](items=[connection_out(c) for c in items], next_cursor=cursor)
 
 
 @endpoint(response=ConnectionOut, errors=(NOT_YOURS,), response_example=CONNECTION_EXAMPLE)
-def get_connection(v: Views, connection_id: str) -> ConnectionOut:
+def get_connection(rc: RequestContext, connection_id: str) -> ConnectionOut:
     """One of your connections.
 
     Only its mentor and its student see it; anyone else gets a 404.
     """
-    return connection_out(connections.get(v.ctx, caller(v.request), path_id(connection_id)))
+    return connection_out(connections.get(rc.ctx, caller(rc.request), path_id(connection_id)))
 
 
-def _act(v: Views, connection_id: str, action: ConnectionAction) -> ConnectionOut:
-    return connection_out(connections.act(v.ctx, caller(v.request), path_id(connection_id), action))
+def _act(rc: RequestContext, connection_id: str, action: ConnectionAction) -> ConnectionOut:
+    return connection_out(
+        connections.act(rc.ctx, caller(rc.request), path_id(connection_id), action)
+    )
 
 
 def _mentor_decides(verb: str) -> tuple[Fails, ...]:
@@ -166,13 +171,13 @@ def _mentor_decides(verb: str) -> tuple[Fails, ...]:
     errors=_mentor_decides("accept"),
     response_example=CONNECTION_EXAMPLE,
 )
-def accept_connection(v: Views, connection_id: str) -> ConnectionOut:
+def accept_connection(rc: RequestContext, connection_id: str) -> ConnectionOut:
     """Accept a connection request.
 
     The mentor only, and only while it is PENDING. Its student can then book
     sessions with the mentor.
     """
-    return _act(v, connection_id, ConnectionAction.ACCEPT)
+    return _act(rc, connection_id, ConnectionAction.ACCEPT)
 
 
 @endpoint(
@@ -180,12 +185,12 @@ def accept_connection(v: Views, connection_id: str) -> ConnectionOut:
     errors=_mentor_decides("decline"),
     response_example={**CONNECTION_EXAMPLE, "status": "DECLINED"},
 )
-def decline_connection(v: Views, connection_id: str) -> ConnectionOut:
+def decline_connection(rc: RequestContext, connection_id: str) -> ConnectionOut:
     """Decline a connection request.
 
     The mentor only, and only while it is PENDING. The student may ask again.
     """
-    return _act(v, connection_id, ConnectionAction.DECLINE)
+    return _act(rc, connection_id, ConnectionAction.DECLINE)
 
 
 @endpoint(
@@ -199,13 +204,13 @@ def decline_connection(v: Views, connection_id: str) -> ConnectionOut:
     ),
     response_example={**CONNECTION_EXAMPLE, "status": "REMOVED"},
 )
-def remove_connection(v: Views, connection_id: str) -> ConnectionOut:
+def remove_connection(rc: RequestContext, connection_id: str) -> ConnectionOut:
     """End a connection.
 
     Either side, while it is PENDING or ACCEPTED. No new session can be booked
     or rescheduled in it afterwards; sessions already booked are kept.
     """
-    return _act(v, connection_id, ConnectionAction.REMOVE)
+    return _act(rc, connection_id, ConnectionAction.REMOVE)
 
 
 @endpoint(
@@ -221,7 +226,7 @@ def remove_connection(v: Views, connection_id: str) -> ConnectionOut:
     ),
     response_example={**CONNECTION_EXAMPLE, "status": "BLOCKED"},
 )
-def block_connection(v: Views, connection_id: str) -> ConnectionOut:
+def block_connection(rc: RequestContext, connection_id: str) -> ConnectionOut:
     """Block the student of a connection.
 
     The mentor only, from PENDING, ACCEPTED, DECLINED or REMOVED, on the
@@ -231,7 +236,7 @@ def block_connection(v: Views, connection_id: str) -> ConnectionOut:
     unblock. The block and every request are decided in one transaction on
     the pair, so no request slips in after the block.
     """
-    return _act(v, connection_id, ConnectionAction.BLOCK)
+    return _act(rc, connection_id, ConnectionAction.BLOCK)
 
 
 @endpoint(
@@ -243,13 +248,13 @@ def block_connection(v: Views, connection_id: str) -> ConnectionOut:
     ),
     response_example={**CONNECTION_EXAMPLE, "status": "REMOVED"},
 )
-def unblock_connection(v: Views, connection_id: str) -> ConnectionOut:
+def unblock_connection(rc: RequestContext, connection_id: str) -> ConnectionOut:
     """Lift a block.
 
     The mentor only, while the connection is BLOCKED. It becomes REMOVED, and
     the student may ask for a connection again.
     """
-    return _act(v, connection_id, ConnectionAction.UNBLOCK)
+    return _act(rc, connection_id, ConnectionAction.UNBLOCK)
 
 
 def connection_out(conn: Connection) -> ConnectionOut:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from chalicelib.api.context import RequestContext
 from chalicelib.api.http import endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     Email,
@@ -20,7 +21,6 @@ from chalicelib.api.models import (
     UtcDateTime,
 )
 from chalicelib.api.resources import caller
-from chalicelib.api.views import Views
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.people import Mentor, ProfileChange, User, UserChange
 from chalicelib.services import people
@@ -116,7 +116,7 @@ KEEPS_CHANGING = fails(Conflict, "the record kept changing under three attempts 
 
 
 @endpoint(response=UserOut, response_example=USER_EXAMPLE)
-def get_me(v: Views) -> UserOut:
+def get_me(rc: RequestContext) -> UserOut:
     """Your user record.
 
     The first authenticated call creates it from the token's claims: `name`
@@ -126,7 +126,7 @@ def get_me(v: Views) -> UserOut:
     stage, always); later tokens that vouch for the same email update that.
     Others see your email only while it is verified.
     """
-    return user_out(people.ensure_user(v.ctx, caller(v.request)))
+    return user_out(people.ensure_user(rc.ctx, caller(rc.request)))
 
 
 @endpoint(
@@ -136,7 +136,7 @@ def get_me(v: Views) -> UserOut:
     request_example={"timezone": "America/New_York"},
     response_example=USER_EXAMPLE,
 )
-def put_me(v: Views) -> UserOut:
+def put_me(rc: RequestContext) -> UserOut:
     """Change your name, email or time zone.
 
     Members left out keep their value. A name change also changes the name on
@@ -144,9 +144,9 @@ def put_me(v: Views) -> UserOut:
     characters (bidi overrides, zero-width characters). A new email is
     unverified: others do not see it.
     """
-    body = parse_body(v.request, MeUpdate)
+    body = parse_body(rc.request, MeUpdate)
     change = UserChange(name=body.name, email=body.email, timezone=body.timezone)
-    return user_out(people.update_me(v.ctx, caller(v.request), change))
+    return user_out(people.update_me(rc.ctx, caller(rc.request), change))
 
 
 @endpoint(
@@ -165,7 +165,7 @@ def put_me(v: Views) -> UserOut:
     },
     response_example=MENTOR_EXAMPLE,
 )
-def put_my_mentor_profile(v: Views) -> MentorOut:
+def put_my_mentor_profile(rc: RequestContext) -> MentorOut:
     """Become a mentor, or update your mentor profile.
 
     Creates your profile the first time (answering its new `id`, the
@@ -173,7 +173,7 @@ def put_my_mentor_profile(v: Views) -> MentorOut:
     left out keep their value; name and email come from your user record.
     Statistics are kept by the service and cannot be set.
     """
-    body = parse_body(v.request, MentorProfileIn)
+    body = parse_body(rc.request, MentorProfileIn)
     change = ProfileChange(
         company=body.company,
         job_title=body.job_title,
@@ -181,7 +181,7 @@ def put_my_mentor_profile(v: Views) -> MentorOut:
         bio=body.bio,
         expertise=tuple(body.expertise) if body.expertise is not None else None,
     )
-    return mentor_out(people.upsert_my_mentor_profile(v.ctx, caller(v.request), change))
+    return mentor_out(people.upsert_my_mentor_profile(rc.ctx, caller(rc.request), change))
 
 
 @endpoint(
@@ -189,9 +189,9 @@ def put_my_mentor_profile(v: Views) -> MentorOut:
     errors=(fails(NotFound, "you have no mentor profile yet"),),
     response_example=MENTOR_EXAMPLE,
 )
-def get_my_mentor_profile(v: Views) -> MentorOut:
+def get_my_mentor_profile(rc: RequestContext) -> MentorOut:
     """Your own mentor profile."""
-    return mentor_out(people.my_mentor_profile(v.ctx, caller(v.request)))
+    return mentor_out(people.my_mentor_profile(rc.ctx, caller(rc.request)))
 
 
 @endpoint(
@@ -199,13 +199,13 @@ def get_my_mentor_profile(v: Views) -> MentorOut:
     response=PageOut[MentorOut],
     response_example={"items": [MENTOR_EXAMPLE], "nextCursor": None},
 )
-def list_mentors(v: Views) -> PageOut[MentorOut]:
+def list_mentors(rc: RequestContext) -> PageOut[MentorOut]:
     """The mentor directory.
 
     Public. Every mentor profile, ordered by name, a page at a time.
     """
-    query = parse_query(v.request, PageQuery)
-    items, cursor = people.list_mentors(v.ctx, query.limit, query.cursor)
+    query = parse_query(rc.request, PageQuery)
+    items, cursor = people.list_mentors(rc.ctx, query.limit, query.cursor)
     return PageOut[MentorOut](items=[mentor_out(m) for m in items], next_cursor=cursor)
 
 
@@ -214,12 +214,12 @@ def list_mentors(v: Views) -> PageOut[MentorOut]:
     errors=(fails(NotFound, "no mentor profile has this id"),),
     response_example=MENTOR_EXAMPLE,
 )
-def get_mentor(v: Views, mentor_id: str) -> MentorOut:
+def get_mentor(rc: RequestContext, mentor_id: str) -> MentorOut:
     """One mentor's public profile, with their session statistics.
 
     Public.
     """
-    return mentor_out(people.get_mentor(v.ctx, path_id(mentor_id)))
+    return mentor_out(people.get_mentor(rc.ctx, path_id(mentor_id)))
 
 
 def user_out(user: User) -> UserOut:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from chalice.app import Response
+from msgspec import structs
 from pydantic import Field, StringConstraints
 
 from chalicelib.api.auth import caller
+from chalicelib.api.context import RequestContext
 from chalicelib.api.http import Fails, endpoint, fails, parse_body, parse_query, path_id
 from chalicelib.api.models import (
     CalendarTime,
@@ -22,7 +24,6 @@ from chalicelib.api.models import (
     TimeZoneName,
     UtcDateTime,
 )
-from chalicelib.api.views import Views
 from chalicelib.domain import sessions as session_rules
 from chalicelib.domain.clock import CALENDAR, iso_z
 from chalicelib.domain.errors import (
@@ -238,7 +239,7 @@ def _timing_rules() -> tuple[Fails, ...]:
     },
     response_example=SESSION_EXAMPLE,
 )
-def book_session(v: Views) -> Response:
+def book_session(rc: RequestContext) -> Response:
     """Book a session with a mentor.
 
     Students with an ACCEPTED connection to the mentor. The whole session
@@ -251,8 +252,8 @@ def book_session(v: Views) -> Response:
     `Idempotency-Key`, a retry of the same request returns the first answer
     (with `Idempotent-Replayed: true`) and books nothing new.
     """
-    body = parse_body(v.request, BookIn)
-    key = v.request.headers.get("idempotency-key")
+    body = parse_body(rc.request, BookIn)
+    key = rc.request.headers.get("idempotency-key")
     request = BookingRequest(
         mentor_id=body.mentor_id,
         scheduled_at=body.scheduled_at,
@@ -263,19 +264,29 @@ def book_session(v: Views) -> Response:
         description=body.description,
         agenda_notes=body.agenda_notes,
     )
-    canonical = {**body.model_dump(mode="json"), "scheduled_at": iso_z(body.scheduled_at)}
-    booked = sessions.book(
-        v.ctx,
-        caller(v.request),
-        request,
-        session_rules.check_idempotency_key(key) if key is not None else None,
-        session_rules.fingerprint(canonical),
-        lambda s: session_out(s).model_dump_json(by_alias=True),
-    )
+    who = caller(rc.request)
+    keyed = None
+    if key is not None:
+        canonical = {**body.model_dump(mode="json"), "scheduled_at": iso_z(body.scheduled_at)}
+        keyed = sessions.Keyed(
+            session_rules.check_idempotency_key(key), session_rules.fingerprint(canonical), _created
+        )
+    outcome = sessions.book(rc.ctx, who, request, keyed)
+    if isinstance(outcome, sessions.Replayed):
+        return _answered(outcome.answer, replayed=True)
+    return _answered(outcome.answer or _created(outcome.session), replayed=False)
+
+
+def _created(session: Session) -> sessions.Answer:
+    """A booking's answer: 201 and the session (a retry with its key gets this answer again)."""
+    return sessions.Answer(201, session_out(session).model_dump_json(by_alias=True))
+
+
+def _answered(answer: sessions.Answer, *, replayed: bool) -> Response:
     headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
-    if booked.replayed:
+    if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return Response(body=booked.body, status_code=booked.status, headers=headers)
+    return Response(body=answer.body, status_code=answer.status, headers=headers)
 
 
 @endpoint(
@@ -283,15 +294,15 @@ def book_session(v: Views) -> Response:
     response=PageOut[SessionOut],
     response_example={"items": [SESSION_EXAMPLE], "nextCursor": None},
 )
-def my_sessions(v: Views) -> PageOut[SessionOut]:
+def my_sessions(rc: RequestContext) -> PageOut[SessionOut]:
     """My Sessions: the sessions you are the mentor or the student of.
 
     Filtered by `?tab=` and `?role=`, a page at a time.
     """
-    query = parse_query(v.request, SessionsQuery)
+    query = parse_query(rc.request, SessionsQuery)
     items, cursor = sessions.my_sessions(
-        v.ctx,
-        caller(v.request),
+        rc.ctx,
+        caller(rc.request),
         Tab(query.tab) if query.tab else None,
         Role(query.role) if query.role else None,
         query.limit,
@@ -301,12 +312,12 @@ def my_sessions(v: Views) -> PageOut[SessionOut]:
 
 
 @endpoint(response=SessionOut, errors=(SESSION_NOT_YOURS,), response_example=SESSION_EXAMPLE)
-def get_session(v: Views, session_id: str) -> SessionOut:
+def get_session(rc: RequestContext, session_id: str) -> SessionOut:
     """One of your sessions.
 
     Only its mentor and its student see it; anyone else gets a 404.
     """
-    return session_out(sessions.get_session(v.ctx, caller(v.request), path_id(session_id)))
+    return session_out(sessions.get_session(rc.ctx, caller(rc.request), path_id(session_id)))
 
 
 @endpoint(
@@ -326,7 +337,7 @@ def get_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-12-02T08:52:10Z",
     },
 )
-def start_session(v: Views, session_id: str) -> SessionOut:
+def start_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Join a session's call.
 
     Its mentor or student, while it is SCHEDULED, from 15 minutes before the
@@ -336,7 +347,7 @@ def start_session(v: Views, session_id: str) -> SessionOut:
     Jitsi token auth configured, a link with your own `?jwt=` (the mentor's
     makes them moderator). In-person sessions have no link.
     """
-    return session_out(sessions.start(v.ctx, caller(v.request), path_id(session_id)))
+    return session_out(sessions.start(rc.ctx, caller(rc.request), path_id(session_id)))
 
 
 @endpoint(
@@ -353,14 +364,16 @@ def start_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-11-29T12:00:00Z",
     },
 )
-def cancel_session(v: Views, session_id: str) -> SessionOut:
+def cancel_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Cancel a session.
 
     Its mentor or student, with a reason, while it is SCHEDULED and at least 2
     hours before the start. The time is free again for both at once.
     """
-    body = parse_body(v.request, CancelIn)
-    return session_out(sessions.cancel(v.ctx, caller(v.request), path_id(session_id), body.reason))
+    body = parse_body(rc.request, CancelIn)
+    return session_out(
+        sessions.cancel(rc.ctx, caller(rc.request), path_id(session_id), body.reason)
+    )
 
 
 @endpoint(
@@ -385,7 +398,7 @@ def cancel_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-11-29T12:00:00Z",
     },
 )
-def reschedule_session(v: Views, session_id: str) -> SessionOut:
+def reschedule_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Move a session to another time.
 
     Its mentor or student, while it is SCHEDULED and at least 2 hours before
@@ -394,9 +407,9 @@ def reschedule_session(v: Views, session_id: str) -> SessionOut:
     time); `duration` left out keeps the length. The meeting link is kept,
     and `rescheduledFrom` records the previous start.
     """
-    body = parse_body(v.request, RescheduleIn)
+    body = parse_body(rc.request, RescheduleIn)
     moved = sessions.reschedule(
-        v.ctx, caller(v.request), path_id(session_id), body.scheduled_at, body.duration
+        rc.ctx, caller(rc.request), path_id(session_id), body.scheduled_at, body.duration
     )
     return session_out(moved)
 
@@ -427,7 +440,7 @@ def reschedule_session(v: Views, session_id: str) -> SessionOut:
         "updatedAt": "2026-12-02T10:01:30Z",
     },
 )
-def complete_session(v: Views, session_id: str) -> SessionOut:
+def complete_session(rc: RequestContext, session_id: str) -> SessionOut:
     """Mark a session completed.
 
     Its mentor only, while it is SCHEDULED and once it has started; the body
@@ -435,46 +448,29 @@ def complete_session(v: Views, session_id: str) -> SessionOut:
     statistics. Sessions nobody completes are settled by a scheduled job 30
     minutes after their end: COMPLETED if both joined, else NO_SHOW.
     """
-    body = parse_body(v.request, CompleteIn, optional=True)
+    body = parse_body(rc.request, CompleteIn, optional=True)
     return session_out(
-        sessions.complete(v.ctx, caller(v.request), path_id(session_id), body.session_notes)
+        sessions.complete(rc.ctx, caller(rc.request), path_id(session_id), body.session_notes)
     )
 
 
 def session_out(s: Session) -> SessionOut:
-    return SessionOut(
-        id=s.id,
-        mentor_id=s.mentor.id,
-        student_id=s.student.id,
-        scheduled_at=s.scheduled_at,
-        ends_at=s.ends_at,
-        duration=s.duration,
-        status=s.status.value,
-        session_type=s.session_type.value,
-        title=s.title,
-        description=s.description,
-        timezone=s.timezone,
-        meeting_link=s.meeting_link,
-        meeting_room=s.meeting_room,
-        agenda_notes=s.agenda_notes,
-        session_notes=s.session_notes,
-        started_at=s.started_at,
-        mentor_joined_at=s.mentor_joined_at,
-        student_joined_at=s.student_joined_at,
-        ended_at=s.ended_at,
-        cancelled_at=s.cancelled_at,
-        cancelled_by=s.cancelled_by,
-        cancellation_reason=s.cancellation_reason,
-        no_show_by=s.no_show_by,
-        rescheduled_from=s.rescheduled_from,
-        created_at=s.created_at,
-        updated_at=s.updated_at,
-        mentor=SessionMentor(
-            id=s.mentor.id,
-            user_id=s.mentor.user_id,
-            company=s.mentor.company,
-            job_title=s.mentor.job_title,
-            user=SessionMentorUser(name=s.mentor.name, email=s.mentor.email),
-        ),
-        student=ConnectionStudent(id=s.student.id, name=s.student.name, email=s.student.email),
+    """The session as :class:`SessionOut` has it.
+
+    A field named as in :class:`Session` is taken as it is; only what the
+    contract names or nests differently is spelt out here.
+    """
+    mentor = s.mentor
+    return SessionOut.model_validate(
+        {
+            **structs.asdict(s),
+            "mentor_id": mentor.id,
+            "student_id": s.student.id,
+            "ends_at": s.ends_at,
+            "mentor": {
+                **structs.asdict(mentor),
+                "user": {"name": mentor.name, "email": mentor.email},
+            },
+            "student": structs.asdict(s.student),
+        }
     )
