@@ -69,10 +69,10 @@ class Http:
         return response.status, json.loads(raw) if raw else None
 
 
-def _pair(base: str, token: Any, n: int) -> tuple[Http, str]:
+def _pair(base: str, token: Any, n: int, group: str = "load") -> tuple[Http, str]:
     """A mentor available 08:00-20:00 UTC daily and a student connected to them."""
-    mentor = Http(base, token(f"load-mentor-{n}"))
-    student = Http(base, token(f"load-student-{n}"))
+    mentor = Http(base, token(f"{group}-mentor-{n}"))
+    student = Http(base, token(f"{group}-student-{n}"))
     status, profile = mentor.call(
         "PUT", "/mentors/me", {"company": "Acme", "jobTitle": "Engineer", "timezone": "UTC"}
     )
@@ -166,8 +166,11 @@ def run(
     threads: int,
     pids: dict[str, int] | None = None,
     first_day: int = 2,
+    group: str = "load",
 ) -> dict[str, Any]:
     """``requests`` requests in all, split over ``threads`` threads; latency and throughput.
+
+    ``group`` names the run's users, so that several runs can share one stack.
 
     ``pids`` names processes whose CPU time during the run is reported as a
     share of the run's wall time (a share near 1 is a saturated process).
@@ -177,7 +180,8 @@ def run(
     per_thread = requests // threads
     slots = _slots(today + timedelta(days=first_day), per_thread // len(MIX) + 1)
     students = [
-        Student(*_pair(base, token, n), slots=slots, requests=per_thread) for n in range(threads)
+        Student(*_pair(base, token, n, group), slots=slots, requests=per_thread)
+        for n in range(threads)
     ]
     gate = threading.Barrier(threads + 1)
     workers = [threading.Thread(target=s.run, args=(gate,)) for s in students]

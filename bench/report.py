@@ -275,7 +275,8 @@ def _stack_lines(results: dict[str, Any]) -> list[str]:
     if web.get("requests"):
         lines.append(
             f"HTTP against `make run`'s stack: {web['requests']} requests from {web['threads']} "
-            f"threads, **{web['rps']} requests/s, p50 {web['p50ms']} ms, p95 {web['p95ms']} ms** "
+            f"threads, the median of rounds at {web.get('roundsRps', [web['rps']])} requests/s: "
+            f"**{web['rps']} requests/s, p50 {web['p50ms']} ms, p95 {web['p95ms']} ms** "
             f"(statuses {web['statuses']}); {_busy(web)}."
         )
     plain_web = web.get("plainEngine")
