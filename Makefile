@@ -25,10 +25,10 @@ help:
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@[ -n "$(PYTHON)" ] || tools/python require
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
+	@tools/python is "$(PYTHON)" || \
 		{ echo "PYTHON=$(PYTHON) is not Python 3.13 (see tools/python)" >&2; exit 1; }
 	@# A venv of another Python (3.11 before) is rebuilt, never reused.
-	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || rm -rf $(VENV)
+	@tools/python is $(BIN)/python || rm -rf $(VENV)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "pip<26.3"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
